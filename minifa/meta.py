@@ -52,9 +52,9 @@ class Task:
 def batch_indices(n, steps, batch_size, seed=0):
     """`steps` index arrays of `batch_size` examples out of n: shuffled passes through
     the n examples (no example repeats before all have been used)."""
-    rng = backend.rng(seed)
+    rng = backend.host_rng(seed)   # on the host: CuPy's Generator has no permutation
     need = steps * batch_size
-    order = backend.xp.concatenate([rng.permutation(n) for _ in range(-(-need // n))])
+    order = backend.xp.asarray(backend.host.concatenate([rng.permutation(n) for _ in range(-(-need // n))]))
     return [order[i * batch_size:(i + 1) * batch_size] for i in range(steps)]
 
 

@@ -52,7 +52,7 @@ class Noise:
         U = xp.empty((n_batches or 1, 2 * ((n + 1) // 2) if gauss else n), dtype=backend.dtype)
         y = []
         for t in range(len(U)):                    # batch by batch, in the order of single calls
-            rng.random(dtype=backend.dtype, out=U[t])
+            rng.random(U[t].shape, dtype=backend.dtype, out=U[t])   # size given: CuPy draws one value without it
             y.append(rng.integers(0, n_classes, size=one[:-1]))
         if gauss:
             x = box_muller(U, n)

@@ -125,8 +125,10 @@ def _initial(net, noise, rng, batch_size):
 
 
 def evaluate(net, X, y, batch_size=10_000):
-    """Mean loss (eq. 2) and accuracy over a data set, per network: host floats or lists."""
+    """Mean loss (eq. 2) and accuracy over a data set, per network: host floats or lists.
+    X, y may be host arrays: they are moved to the active device first (a no-op when there)."""
     xp = backend.xp
+    X, y = backend.asarray(X), xp.asarray(y)
     loss_sum, correct = 0.0, 0.0
     for i in range(0, X.shape[-2], batch_size):
         xb, yb = X[..., i:i + batch_size, :], y[..., i:i + batch_size]
@@ -157,7 +159,7 @@ def train(net, X, y, epochs=100, batch_size=64, lr=1e-4, X_test=None, y_test=Non
     X, y = check_data(net, X, y)
     if X_test is not None:
         X_test, y_test = check_data(net, X_test, y_test)
-    rng = backend.rng(seed)
+    rng = backend.host_rng(seed)     # permutations on the host (CuPy's Generator has none), moved once an epoch
     opt = opt or optim.make(optimizer, lr)
     n = X.shape[-2]
     hist = {"epoch": []}
@@ -177,7 +179,7 @@ def train(net, X, y, epochs=100, batch_size=64, lr=1e-4, X_test=None, y_test=Non
 
     record(0)
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
+        order = backend.xp.asarray(rng.permutation(n))
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size]
             step(net, opt, X[..., idx, :], y[..., idx])
