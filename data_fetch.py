@@ -7,7 +7,9 @@
 """
 import sys
 
-from minifa.fetch import main
-
 if __name__ == "__main__":
+    try:
+        from minifa.datasets.fetch import main
+    except KeyboardInterrupt:        # Ctrl-C while importing: no traceback either
+        sys.exit(130)
     sys.exit(main())

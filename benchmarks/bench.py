@@ -10,8 +10,9 @@ Then the wall time of the paper's Fig. 2 protocol (10 seeds x BP / FA w/o / FA w
     python benchmarks/bench.py [--steps 400] [--skip-protocol] [--profile] [--device cpu|gpu]
 
 --profile adds where the time of one step goes (forward, backward, Adam, noise, and the
-two big matrix products alone) for 1 and 10 stacked networks. BLAS threads come from the
-environment (OPENBLAS_NUM_THREADS; default: one per core), and the header says which.
+two big matrix products alone) for 1 and 10 stacked networks. BLAS threads follow minifa's
+policy (threads.py: cores - 1 beside the noise thread) unless OPENBLAS_NUM_THREADS is set;
+the header says which.
 
 torch is optional (benchmark only): its rows are skipped with a message when absent.
 """
@@ -47,6 +48,7 @@ def minifa_us(n_nets, steps, shared=True, repeats=3):
 
 def profile(n_nets, reps=200):
     """Microseconds of each part of one step of n_nets stacked networks (no helper thread)."""
+    from minifa.fast import flat
     from minifa.noise import Noise
     from minifa.optim import Adam
     net = MLP(DIMS, rule="fa", seed=0 if n_nets == 1 else list(range(n_nets)))
@@ -68,7 +70,7 @@ def profile(n_nets, reps=200):
     parts = {"forward (eq. 1)": us(lambda: net.forward(x, check=False)),
              "backward (eq. 4-5)": us(lambda: net.backward(y, check=False))}
     dW, db = net.backward(y, check=False)
-    parts["Adam"] = us(lambda: opt.step(net.W + net.b, dW + db))
+    parts["Adam"] = us(lambda: opt.step(net.theta, flat(dW + db)))
     parts["noise batch (Box-Muller)"] = us(lambda: Noise().sample(rng, 64, DIMS[0], DIMS[-1]))
     parts["  of which x @ W_0^T alone"] = us(lambda: x @ W.T)
     parts["  of which delta^T x alone"] = us(lambda: d @ x)
@@ -140,7 +142,8 @@ def table(steps, torch_device):
         rows.append((f"minifa, {k} stacked (shared noise)", minifa_us(k, max(steps // k * 4, 20)), k))
     rows.append(("minifa, 10 stacked (own noise each)", minifa_us(10, max(steps // 2, 20), shared=False), 10))
     t = torch_us(steps, torch_device)
-    blas = os.environ.get("OPENBLAS_NUM_THREADS", f"default ({os.cpu_count()})")
+    from minifa.threads import policy
+    blas = os.environ.get("OPENBLAS_NUM_THREADS") or f"{policy()} (minifa's policy in its loops, threads.py)"
     print(f"\nOne FA step of 784-100-10, batch 64, noise + Adam; {backend.device} "
           f"({os.cpu_count()} cores, BLAS threads: {blas}), float32, minifa on {backend.xp.__name__}")
     print(f"{'':40s} {'us / network-step':>18s} {'vs PyTorch':>11s}")
@@ -158,7 +161,7 @@ def table(steps, torch_device):
 
 def protocol():
     """Fig. 2 protocol: 10 seeds x (BP, FA w/o, FA w/), noise 5e5, 100 epochs of 5k MNIST."""
-    from minifa.data import MissingDataError, load, subset
+    from minifa.datasets import MissingDataError, load, subset
     try:
         Xtr, ytr = subset(*load("mnist", "train"), 5000, seed=0)
         Xte, yte = subset(*load("mnist", "test"), 5000, seed=1)

@@ -6,6 +6,7 @@ holds the weights through which it receives errors (eq. 5). 90 deg: unrelated
 (random init); 0 deg: FA sends exactly BP's error (eq. 3 = eq. 5).
 """
 from . import backend
+from .fast import mT
 
 
 def angle(a, b):
@@ -19,9 +20,9 @@ def alignment_angles(net):
     """{l: per-neuron angles (..., n_l)} between W[l].T and B[l], for the layers whose B
     the backward pass uses: l = 1..L-1. B[0] would send errors to the input, which has
     no weights to teach, so it is never used and its ~90 deg means nothing."""
-    return {l: angle(net.W[l].swapaxes(-1, -2), net.B[l]) for l in range(1, net.n_layers)}
+    return {l: angle(mT(net.W[l]), net.B[l]) for l in range(1, net.n_layers)}
 
 
 def mean_angle(net):
-    """Mean over neurons of each used layer: {l: scalar, or (K,) for K networks}."""
-    return {l: a.mean(axis=-1) for l, a in alignment_angles(net).items()}
+    """Mean over neurons of each used layer, on the host: {l: float, or a list of K floats}."""
+    return {l: backend.to_host(a.mean(axis=-1)).tolist() for l, a in alignment_angles(net).items()}

@@ -15,7 +15,7 @@ minifa.alignment; functions of histories and checkpoints (auc, generalization_er
 pca_trajectory) are host-side statistics on backend.host arrays.
 """
 from . import backend
-from .model import mT
+from .fast import mT
 
 
 # --- Fig. 2: distance to feedback, weight trajectories, learning speed ---------------

@@ -1,19 +1,28 @@
 """Array-module shim: the one place that decides NumPy (CPU) or CuPy (GPU).
 
-Numerical code never imports numpy itself; it reads `backend.xp` at call time,
-so one `set_device("gpu")` moves every later computation to CuPy.
-Choose with the environment variable MINIFA_DEVICE=cpu|gpu|auto (default auto:
-CuPy when it imports and sees a GPU, else NumPy) or with `set_device` in code.
+Numerical code never imports numpy itself; it reads `backend.xp` at call time, so one
+`set_device("gpu")` moves every later computation to CuPy. The device is chosen on FIRST
+USE, not at import: the environment variable MINIFA_DEVICE=cpu|gpu|auto (default auto:
+CuPy when it imports and sees a GPU, else NumPy), or `set_device` before any computation.
+So `import minifa`, `--help` and the data tools work whatever MINIFA_DEVICE says.
 Default dtype float32 (what a GPU is fast at); `set_dtype("float64")` for tests.
 """
 import os
 
 import numpy
 
-xp = numpy            # the active array module
-host = numpy          # the host array module: initial weights, statistics, plots
+host = numpy           # the host array module: initial weights, statistics, plots
 dtype = numpy.float32  # the active floating-point type
-device = "cpu"
+DEVICES = ("cpu", "gpu", "auto")
+
+
+def __getattr__(name):
+    """`backend.xp` (the active array module) and `backend.device` ('cpu' or 'gpu'):
+    chosen from MINIFA_DEVICE the first time either is read, unless set_device ran."""
+    if name in ("xp", "device"):
+        set_device(os.environ.get("MINIFA_DEVICE") or "auto")
+        return globals()[name]
+    raise AttributeError(f"module 'minifa.backend' has no attribute {name!r}")
 
 
 def _cupy_or_none():
@@ -29,16 +38,16 @@ def _cupy_or_none():
 
 def set_device(name="auto"):
     """Pick 'cpu' (NumPy), 'gpu' (CuPy, error if unusable) or 'auto'. Returns the module."""
-    global xp, device
-    if name not in ("cpu", "gpu", "auto"):
-        raise ValueError(f"device must be 'cpu', 'gpu' or 'auto', got {name!r}")
+    if name not in DEVICES:
+        raise ValueError(f"device must be one of {DEVICES}, got {name!r} "
+                         "(check MINIFA_DEVICE or --device)")
     cupy = None if name == "cpu" else _cupy_or_none()
     if name == "gpu" and cupy is None:
         raise RuntimeError("device 'gpu' asked for, but CuPy is not installed or sees no GPU; "
-                           "install the wheel for your CUDA (pip install 'minifa[gpu]', see README) "
-                           "or use MINIFA_DEVICE=cpu")
-    xp, device = (cupy, "gpu") if cupy is not None else (numpy, "cpu")
-    return xp
+                           "install the wheel for your CUDA (see README, 'GPU'), "
+                           "or use MINIFA_DEVICE=cpu / --device cpu")
+    globals()["xp"], globals()["device"] = (cupy, "gpu") if cupy is not None else (numpy, "cpu")
+    return globals()["xp"]
 
 
 def set_dtype(name="float32"):
@@ -49,9 +58,13 @@ def set_dtype(name="float32"):
     dtype = numpy.dtype(name).type
 
 
+def _xp():
+    return globals()["xp"] if "xp" in globals() else __getattr__("xp")
+
+
 def asarray(a, dtype=None):
     """Move `a` to the active device as the active float type (or `dtype`)."""
-    return xp.asarray(a, dtype=dtype or globals()["dtype"])
+    return _xp().asarray(a, dtype=dtype or globals()["dtype"])
 
 
 def to_host(a):
@@ -61,14 +74,13 @@ def to_host(a):
 
 
 def rng(seed):
-    """A random generator on the active device (fast sampling of noise batches)."""
-    return xp.random.default_rng(seed)
+    """A random generator on the active device (fast sampling of noise batches).
+    CuPy's Generator has only some of NumPy's methods (random, integers, standard_normal,
+    uniform, ...; no permutation or choice): draw those from host_rng."""
+    return _xp().random.default_rng(seed)
 
 
 def host_rng(seed):
-    """A random generator on the host: initial weights are drawn here, so a seed
-    gives the same network on CPU and GPU."""
+    """A random generator on the host: initial weights and permutations are drawn here, so a
+    seed gives the same network and the same data order on CPU and GPU."""
     return numpy.random.default_rng(seed)
-
-
-set_device(os.environ.get("MINIFA_DEVICE", "auto"))

@@ -25,9 +25,9 @@ def init_layer(init, n_in, n_out, seed, layer):
     """Host arrays (W (n_out, n_in), b (n_out,), B (n_in, n_out)) for layer `layer` of net `seed`."""
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    rng_w = backend.host_rng([seed, layer, 0])
-    rng_b = backend.host_rng([seed, layer, 1])   # own stream: B independent of W
-    W = _draw(rng_w, init, (n_out, n_in), n_in)
-    b = _draw(rng_w, init, (n_out,), n_in) if init == "pytorch" else backend.host.zeros(n_out)
-    B = _draw(rng_b, init, (n_in, n_out), n_in)
+    rng_W = backend.host_rng([seed, layer, 0])
+    rng_B = backend.host_rng([seed, layer, 1])   # own stream: B independent of W
+    W = _draw(rng_W, init, (n_out, n_in), n_in)
+    b = _draw(rng_W, init, (n_out,), n_in) if init == "pytorch" else backend.host.zeros(n_out)
+    B = _draw(rng_B, init, (n_in, n_out), n_in)
     return W, b, B

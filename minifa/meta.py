@@ -13,7 +13,7 @@ all K copies at once on the same batches and gives K meta-losses.
 from dataclasses import dataclass
 
 from . import backend, optim
-from .train import evaluate, step
+from .training import evaluate, step
 
 STEPS, BATCH_SIZE, LR = 10, 10, 1e-3  # Table D.1: adaptation steps, examples per step, Adam lr
 

@@ -83,9 +83,9 @@ def test_training_on_data_learns_and_stacked_equals_single(device, rule):
 def test_train_rejects_bad_data(device):
     X, y = _toy_data(50)
     net = MLP([12, 4, 3], seed=0)
-    with pytest.raises(ValueError, match=r"input must be \(batch, 12\)"):
+    with pytest.raises(ValueError, match=r"X must be \(batch, 12\)"):
         train(net, X[:, :10], y, epochs=1, quiet=True)
-    with pytest.raises(ValueError, match="labels must lie in 0..2"):
+    with pytest.raises(ValueError, match="labels of X must lie in 0..2"):
         train(net, X, y + 1, epochs=1, quiet=True)
     Xn = X.copy()
     Xn[3, 3] = np.nan

@@ -1,136 +1,30 @@
-"""Tests for minifa.data / minifa.fetch / minifa.ood (issue 3): parsers, verification,
-atomic fetching, the local mirror, subsets and the OOD transforms of Fig. C.7."""
+"""Tests for minifa.datasets: parsers, verification, loading (USPS resizing included), error
+messages and their advice, argument checks, subsets and the OOD transforms of Fig. C.7.
+Fetching is tested in tests/test_fetch.py; shared helpers are in tests/data_helpers.py."""
 import bz2
-import functools
 import gzip
-import hashlib
-import http.server
-import io
 import os
 import pickle
-import socket
-import tarfile
-import threading
-import time
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 import pytest
+from scipy import ndimage
 
-from minifa import data, datasets_registry as registry, fetch as fetch_mod
-from minifa.datasets_registry import Archive, DatasetSpec, FileSpec
+from data_helpers import (_isolated_env, cifar_bytes, idx_bytes, real_mirror,  # noqa: F401
+                          toy_images, write)
+from minifa import datasets as data
+from minifa.datasets.fetch import main as fetch_main
 
-REPO = Path(__file__).resolve().parents[1]
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch, tmp_path):
-    """Never touch the user's data home; no mirror unless a test asks for one."""
-    monkeypatch.setenv("MINIFA_DATA", str(tmp_path / "home"))
-    monkeypatch.delenv("MINIFA_MIRROR", raising=False)
-
-
-def real_mirror() -> Path:
-    env = os.environ.get("MINIFA_MIRROR")
-    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared" / "datasets"]:
-        if (cand / "mnist").is_dir():
-            return cand
-    pytest.skip("no local dataset mirror: set MINIFA_MIRROR or provide ../shared/datasets")
-
-
-# --------------------------------------------------------------------------- helpers
-
-def md5(b: bytes) -> str:
-    return hashlib.md5(b).hexdigest()
-
-
-def sha256(b: bytes) -> str:
-    return hashlib.sha256(b).hexdigest()
-
-
-def idx_bytes(arr: np.ndarray, magic: int | None = None) -> bytes:
-    arr = np.asarray(arr, dtype=np.uint8)
-    magic = magic if magic is not None else 0x0800 + arr.ndim
-    head = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in arr.shape)
-    return head + arr.tobytes()
-
-
-def toy_images(n=20, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, 256, size=(n, 4, 4), dtype=np.uint8), np.arange(n, dtype=np.uint8) % 10
-
-
-def toy_idx_files(seed=0) -> dict[str, bytes]:
-    x, y = toy_images(seed=seed)
-    return {"train-images-idx3-ubyte.gz": gzip.compress(idx_bytes(x)),
-            "train-labels-idx1-ubyte.gz": gzip.compress(idx_bytes(y)),
-            "t10k-images-idx3-ubyte.gz": gzip.compress(idx_bytes(x[:10])),
-            "t10k-labels-idx1-ubyte.gz": gzip.compress(idx_bytes(y[:10]))}
-
-
-def toy_idx_spec(files: dict[str, bytes], **kw) -> DatasetSpec:
-    fspecs = tuple(FileSpec(n, "train" if n.startswith("train") else "test", md5(b))
-                   for n, b in files.items())
-    return DatasetSpec(key="toy", folder="toy", title="Toy", fmt="idx", files=fspecs,
-                       num_classes=10, image_shape=(4, 4), licence="test", **kw)
-
-
-def cifar_bytes(n=12, seed=0, labels=None) -> tuple[bytes, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 256, size=(n, 3072), dtype=np.uint8)
-    y = [int(v) for v in (labels if labels is not None else rng.integers(0, 10, n))]
-    obj = {b"batch_label": b"toy", b"labels": y, b"data": x, b"filenames": [b"f"] * n}
-    return pickle.dumps(obj, protocol=2), x, np.array(y)
-
-
-def write(root: Path, folder: str, files: dict[str, bytes]) -> Path:
-    (root / folder).mkdir(parents=True, exist_ok=True)
-    for name, b in files.items():
-        (root / folder / name).write_bytes(b)
-    return root
-
-
-@pytest.fixture
-def register(monkeypatch):
-    def _register(spec: DatasetSpec) -> DatasetSpec:
-        monkeypatch.setitem(registry.REGISTRY, spec.key, spec)
-        monkeypatch.setitem(registry._ALIASES, spec.key, spec.key)
-        return spec
-    return _register
-
-
-@pytest.fixture
-def http_root(tmp_path):
-    """A local HTTP server on 127.0.0.1 serving tmp_path/www; yields (dir, base URL)."""
-    root = tmp_path / "www"
-    root.mkdir()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
-
-
-def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.rglob("*.partial-*")] if folder.exists() else []
+def test_import_minifa_does_not_import_the_data_layer():
+    import subprocess
+    import sys
+    code = ("import sys, minifa; assert not any(m.startswith('minifa.datasets') for m in "
+            "sys.modules); minifa.datasets.load; assert 'minifa.datasets.fetch' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --------------------------------------------------------------------------- parsers
@@ -185,21 +79,52 @@ def test_libsvm_parse_dense_and_sparse(tmp_path):
     assert np.allclose(X, vals) and np.array_equal(y, labels)
 
 
-def test_usps_loader_maps_labels_values_and_resizes(tmp_path):
+def usps_with_white_first(tmp_path):
+    """A toy usps.t.bz2 whose first image is constant white; returns (vals, labels)."""
     text, vals, labels = usps_lines(n=10)
-    vals[0] = 1.0                                            # a constant white image
+    vals[0] = 1.0
     lines = text.decode().splitlines()
     lines[0] = "1 " + " ".join(f"{j + 1}:1" for j in range(256))
     write(tmp_path, "usps", {"usps.t.bz2": bz2.compress("\n".join(lines).encode())})
-    X, y = data.load("usps", "test", root=tmp_path, verify=False)
+    return vals, labels
+
+
+def test_usps_loader_maps_labels_values_and_frames(tmp_path):
+    vals, labels = usps_with_white_first(tmp_path)
+    X, y = data.load("usps", "test", root=tmp_path, verify=False, resize="frame")
     assert X.shape == (10, 784) and X.dtype == np.float32 and y.dtype == np.int64
     assert np.array_equal(y, labels - 1) and 0.0 <= X.min() and X.max() <= 1.0
     white = X[0].reshape(28, 28)                            # a constant image fills MNIST's
     assert np.allclose(white[4:24, 4:24], 1.0) and white.sum() == pytest.approx(400, abs=1e-3)
     for img in X.reshape(-1, 28, 28):                       # 20x20 box, centred by mass
         assert np.allclose(ndimage.center_of_mass(img), (13.5, 13.5), atol=0.6)
-    X16, _ = data.load("usps", "test", root=tmp_path, resize=False, verify=False)
+    X16, _ = data.load("usps", "test", root=tmp_path, resize=None, verify=False)
     assert X16.shape == (10, 256) and np.allclose(X16[1:], (vals[1:] + 1) / 2, atol=1e-6)
+
+
+def test_usps_default_stretches_16_to_28_like_the_paper(tmp_path):
+    vals, labels = usps_with_white_first(tmp_path)
+    X, y = data.load("usps", "test", root=tmp_path, verify=False)          # resize="stretch"
+    assert X.shape == (10, 784) and X.dtype == np.float32 and np.array_equal(y, labels - 1)
+    assert np.allclose(X[0], 1.0)                           # the whole 28x28 frame, no border
+    assert 0.0 <= X.min() and X.max() <= 1.0
+    Image = pytest.importorskip("PIL.Image")                # torchvision's Resize on PIL images
+    for x16, x28 in zip((vals + 1) / 2, X):
+        img = Image.fromarray(x16.reshape(16, 16).astype(np.float32), mode="F")
+        expect = np.asarray(img.resize((28, 28), Image.BILINEAR))
+        assert np.allclose(x28.reshape(28, 28), np.clip(expect, 0, 1), atol=1e-5)
+    same, _ = data.load("usps", "test", root=tmp_path, verify=False, resize="stretch")
+    assert np.array_equal(same, X)
+    framed, _ = data.load("usps", "test", root=tmp_path, verify=False, resize="frame")
+    assert not np.allclose(framed, X)
+
+
+@pytest.mark.parametrize("bad", ["stretched", "bilinear", True, False, 28, ""])
+def test_usps_resize_is_validated(tmp_path, bad):
+    usps_with_white_first(tmp_path)
+    with pytest.raises(ValueError, match=r"resize must be one of 'stretch'.*'frame'.*None") as e:
+        data.load("usps", "test", root=tmp_path, verify=False, resize=bad)
+    assert repr(bad) in str(e.value)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -277,8 +202,32 @@ def test_unknown_dataset_and_split():
         data.load("mnist", "validation")
     assert data.get_spec("CIFAR-10").key == "cifar10" and data.get_spec("fmnist").key == "fashion-mnist"
     with pytest.raises(SystemExit) as e:
-        fetch_mod.main(["notadataset"])
+        fetch_main(["notadataset"])
     assert e.value.code == 2
+
+
+def test_bad_arguments_name_the_argument_and_the_valid_values():
+    with pytest.raises(ValueError, match=r"dataset name 'imagenet'; valid names: mnist, .*stl10"):
+        data.load("imagenet")
+    with pytest.raises(ValueError, match=r"split 'validation' is not one of MNIST's splits: "
+                                         r"'train', 'test'"):
+        data.load("mnist", "validation")
+    with pytest.raises(ValueError, match=r"split 'val' is not one of USPS's splits: 'train', 'test'"):
+        data.load("usps", "val")
+    with pytest.raises(ValueError, match="label_mode must be 'fine' or 'coarse'"):
+        data.load("cifar100", "test", label_mode="medium")
+    with pytest.raises(ValueError, match="dataset name 'nope'"):
+        data.available_splits("nope")
+    y = np.repeat(np.arange(10), 100)
+    X = np.zeros((1000, 2), np.float32)
+    for n in (0, -3, 1001, 2.5, True, "5"):
+        with pytest.raises(ValueError, match=r"subset size n must be an integer in 1\.\.1000 "
+                                             r"\(the number of samples\), got") as e:
+            data.subset(X, y, n)
+        assert repr(n) in str(e.value)
+    assert len(data.subset_indices(y, np.int64(7))) == 7     # NumPy integers are integers
+    with pytest.raises(ValueError, match="X has 999 samples but y has 1000"):
+        data.subset(X[:-1], y, 5)
 
 
 def test_missing_dataset_names_the_fetch_command():
@@ -300,177 +249,38 @@ def test_corrupt_file_in_data_home_is_not_loaded(tmp_path):
         data.load("mnist", "test")
     assert "t10k-images-idx3-ubyte.gz" in str(err.value) and "9fb629c4189551a2d022fa330f9573f3" in str(err.value)
     assert "python data_fetch.py mnist" in str(err.value)
+    assert "delete it and fetch again" in str(err.value)      # the data home is ours to fix
     (home / "mnist" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(x))[:-9])
     with pytest.raises(data.DataError, match="t10k-images-idx3-ubyte.gz.*corrupt or truncated"):
         data.load("mnist", "test", verify=False)
+    with pytest.raises(data.DataError, match="delete it and fetch again: python data_fetch.py mnist"):
+        data.load("mnist", "test", verify=False)
 
 
-# --------------------------------------------------------------------------- fetching
-
-def test_fetch_from_mirror_then_skip(tmp_path, register, monkeypatch, capsys):
-    files = toy_idx_files()
-    spec = register(toy_idx_spec(files))
-    mirror, dest = write(tmp_path / "mirror", "toy", files), tmp_path / "dest"
-    report = data.fetch("toy", dest, mirror)
-    assert all(status == "copied" for status, _ in report.results.values())
-    X, y = data.load("toy", "train", root=dest)
-    assert X.shape == (20, 16) and X.dtype == np.float32 and y.tolist() == list(range(10)) * 2
-    assert (dest / "SHA256SUMS").read_text().count("toy/") == 4
-    stats = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (dest / "toy").iterdir()}
-
-    def no_copy(*a, **k):
-        raise AssertionError("second run must not copy")
-    monkeypatch.setattr(fetch_mod, "_install", no_copy)
-    capsys.readouterr()
-    report = data.fetch("toy", dest, mirror)
-    assert all(status == "present" for status, _ in report.results.values())
-    assert capsys.readouterr().out.count("already present, verified") == len(spec.files)
-    assert stats == {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (dest / "toy").iterdir()}
-
-
-def test_checksum_mismatch_leaves_nothing(tmp_path, register):
-    files = toy_idx_files()
-    register(toy_idx_spec(files))
-    bad = dict(files, **{"train-labels-idx1-ubyte.gz": toy_idx_files(seed=1)["train-labels-idx1-ubyte.gz"]})
-    bad["train-labels-idx1-ubyte.gz"] = gzip.compress(idx_bytes(np.zeros(20)))
-    mirror, dest = write(tmp_path / "mirror", "toy", bad), tmp_path / "dest"
-    with pytest.raises(data.ChecksumError) as err:
-        data.fetch("toy", dest, mirror)
-    msg = str(err.value)
-    assert "train-labels-idx1-ubyte.gz" in msg and md5(files["train-labels-idx1-ubyte.gz"]) in msg
-    assert md5(bad["train-labels-idx1-ubyte.gz"]) in msg and "nothing was written" in msg
-    assert not (dest / "toy" / "train-labels-idx1-ubyte.gz").exists()
-    assert (dest / "toy" / "train-images-idx3-ubyte.gz").exists()   # good files still placed
-    assert leftovers(dest) == [] and err.value.report.results["train-labels-idx1-ubyte.gz"][0] == "error"
-
-
-def test_corrupt_destination_file_is_replaced(tmp_path, register):
-    files = toy_idx_files()
-    register(toy_idx_spec(files))
-    mirror, dest = write(tmp_path / "mirror", "toy", files), tmp_path / "dest"
-    write(dest, "toy", {"t10k-images-idx3-ubyte.gz": b"junk"})
-    report = data.fetch("toy", dest, mirror)
-    assert report.results["t10k-images-idx3-ubyte.gz"][0] == "copied"
-    assert (dest / "toy" / "t10k-images-idx3-ubyte.gz").read_bytes() == files["t10k-images-idx3-ubyte.gz"]
-
-
-def test_partial_mirror_reports_absent_and_loads_what_exists(tmp_path, register):
-    files = toy_idx_files()
-    register(toy_idx_spec(files))
-    part = {k: v for k, v in files.items() if k != "train-images-idx3-ubyte.gz"}
-    mirror, dest = write(tmp_path / "mirror", "toy", part), tmp_path / "dest"
-    report = data.fetch("toy", dest, mirror)
-    assert report.results["train-images-idx3-ubyte.gz"][0] == "absent"
-    assert not (dest / "toy" / "train-images-idx3-ubyte.gz").exists()
-    assert report.summary()[0] == "partial" and data.available_splits("toy", dest) == ["test"]
-    assert data.split_status("toy", dest) == {"train": "partial", "test": "complete"}
-    assert data.load("toy", "test", root=dest)[0].shape == (10, 16)
-    with pytest.raises(data.MissingDataError, match="train-images-idx3-ubyte.gz"):
-        data.load("toy", "train", root=dest)
-
-
-def test_rebuilt_cifar_batch_needs_mirror_sha256(tmp_path, register):
-    raw, x, _ = cifar_bytes()
-    spec = register(DatasetSpec(key="toy", folder="toy", title="Toy", fmt="cifar", num_classes=10,
-                                image_shape=(3, 32, 32), licence="test",
-                                files=(FileSpec("test_batch", "test", "0" * 32, rebuilt_ok=True),)))
-    mirror, dest = write(tmp_path / "mirror", "toy", {"test_batch": raw}), tmp_path / "dest"
-    with pytest.raises(data.ChecksumError, match="not listed in SHA256SUMS"):
-        data.fetch("toy", dest, mirror)
-    assert not (dest / "toy").exists() or not any((dest / "toy").iterdir())
-    (mirror / "SHA256SUMS").write_text(f"{sha256(raw)}  toy/test_batch\n")
-    report = data.fetch("toy", dest, mirror)
-    assert "SHA256SUMS" in report.results["test_batch"][1] and "not upstream" in report.results["test_batch"][1]
-    X, _ = data.load("toy", "test", root=dest)               # data home's SHA256SUMS vouches now
-    assert np.allclose(X * 255, x)
-    garbage = b"not a pickle at all"
-    write(mirror, "toy", {"test_batch": garbage})
-    (mirror / "SHA256SUMS").write_text(f"{sha256(garbage)}  toy/test_batch\n")
-    with pytest.raises(data.ChecksumError, match="not a valid Toy batch"):
-        data.fetch("toy", tmp_path / "dest2", mirror)
-    assert spec.files[0].rebuilt_ok
-
-
-def test_download_falls_back_to_second_url(tmp_path, register, http_root, capsys):
-    www, url = http_root
-    files = toy_idx_files()
-    write(www, "", files)
-    register(toy_idx_spec(files, base_urls=(closed_port_url(), url)))
-    report = data.fetch("toy", tmp_path / "dest")
-    assert all(s == "downloaded" for s, _ in report.results.values())
-    assert url in report.results["train-images-idx3-ubyte.gz"][1]
-    assert "downloading" in capsys.readouterr().err                # progress shown
-    assert data.load("toy", "test", root=tmp_path / "dest")[0].shape == (10, 16)
-
-
-def test_download_archive_extracts_only_wanted_members(tmp_path, register, http_root):
-    www, url = http_root
-    raw, x, _ = cifar_bytes()
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
-        for name, payload in [("toy-py/test_batch", raw), ("../evil", b"x"), ("toy-py/readme", b"y")]:
-            info = tarfile.TarInfo(name)
-            info.size = len(payload)
-            tf.addfile(info, io.BytesIO(payload))
-        link = tarfile.TarInfo("toy-py/meta")
-        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
-        tf.addfile(link)
-    (www / "toy.tar.gz").write_bytes(buf.getvalue())
-    register(DatasetSpec(
-        key="toy", folder="toy", title="Toy", fmt="cifar", num_classes=10, image_shape=(3, 32, 32),
-        licence="test", archive=Archive("toy.tar.gz", md5(buf.getvalue()), (url + "toy.tar.gz",), "toy-py"),
-        files=(FileSpec("test_batch", "test", md5(raw)), FileSpec("meta", "meta", "1" * 32))))
-    dest = tmp_path / "dest"
-    with pytest.raises(data.DataError, match="no member toy-py/meta"):
-        data.fetch("toy", dest)                              # the symlink is not extracted
-    assert sorted(p.name for p in (dest / "toy").iterdir()) == ["test_batch"]
-    assert not (tmp_path / "evil").exists() and not (dest / "evil").exists()
-    assert leftovers(dest) == []
-    assert np.allclose(data.load("toy", "test", root=dest)[0] * 255, x)
-
-
-def test_archive_with_wrong_md5_is_rejected(tmp_path, register, http_root):
-    www, url = http_root
-    (www / "toy.tar.gz").write_bytes(b"not the archive")
-    register(DatasetSpec(key="toy", folder="toy", title="Toy", fmt="cifar", num_classes=10,
-                         image_shape=(3, 32, 32), licence="test",
-                         archive=Archive("toy.tar.gz", "2" * 32, (url + "toy.tar.gz",), "toy-py"),
-                         files=(FileSpec("test_batch", "test", "3" * 32),)))
-    with pytest.raises(data.ChecksumError, match="expected md5 2222"):
-        data.fetch("toy", tmp_path / "dest")
-    assert leftovers(tmp_path / "dest") == [] and not (tmp_path / "dest" / "toy").exists()
-
-
-def test_no_network_fails_fast_naming_mirror(tmp_path, monkeypatch, capsys):
-    dead = closed_port_url()
-    monkeypatch.setitem(registry.REGISTRY, "mnist", replace(registry.MNIST, base_urls=(dead, dead)))
-    t0 = time.monotonic()
-    assert fetch_mod.main(["mnist", "fashion-mnist", "--dest", str(tmp_path / "d"), "--timeout", "3"]) == 1
-    assert time.monotonic() - t0 < 10
-    err = capsys.readouterr().err
-    assert "--mirror" in err and "MINIFA_MIRROR" in err and "127.0.0.1" in err
-    assert "fashion-mnist" not in err and leftovers(tmp_path / "d") == []
-    assert not (tmp_path / "d" / "mnist").exists()
+def test_bad_file_in_mirror_is_never_to_be_deleted(tmp_path, monkeypatch):
+    """A mirror is shared and often read-only: the advice is to fetch into the data home."""
+    mirror = tmp_path / "mirror"
+    x, y = toy_images()
+    write(mirror, "mnist", {"t10k-images-idx3-ubyte.gz": gzip.compress(idx_bytes(x)),
+                            "t10k-labels-idx1-ubyte.gz": gzip.compress(idx_bytes(y))})
+    monkeypatch.setenv("MINIFA_MIRROR", str(mirror))
+    with pytest.raises(data.ChecksumError) as err:               # checksum mismatch
+        data.load("mnist", "test")
+    (mirror / "mnist" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(x))[:-9])
+    with pytest.raises(data.DataError, match="corrupt or truncated") as err2:   # parse error
+        data.load("mnist", "test", verify=False)
+    for msg in (str(err.value), str(err2.value)):
+        assert str(mirror) in msg and "MINIFA_MIRROR" in msg and "leave the mirror" in msg
+        assert "delete" not in msg.lower()
+        assert "python data_fetch.py mnist" in msg and str(tmp_path / "home") in msg
+    monkeypatch.delenv("MINIFA_MIRROR")
+    with pytest.raises(data.DataError) as err3:                  # a root= folder: maybe shared
+        data.load("mnist", "test", root=mirror, verify=False)
+    msg = str(err3.value)
+    assert "if it is a shared mirror, leave it" in msg and f"--dest {mirror}" in msg
 
 
 # --------------------------------------------------------------------------- the real mirror
-
-def test_fetch_mnist_from_real_mirror(tmp_path, monkeypatch, capsys):
-    mirror, dest = real_mirror(), tmp_path / "data"
-    assert fetch_mod.main(["mnist", "--mirror", str(mirror), "--dest", str(dest)]) == 0
-    assert capsys.readouterr().out.count("copied from mirror, md5 matches upstream") == 4
-    monkeypatch.setenv("MINIFA_DATA", str(dest))
-    Xtr, ytr = data.load("mnist", "train")
-    Xte, yte = data.load("mnist", "test")
-    assert Xtr.shape == (60000, 784) and Xte.shape == (10000, 784)
-    assert Xtr.dtype == np.float32 and ytr.dtype == np.int64
-    assert Xtr.min() == 0.0 and Xtr.max() == 1.0 and 0.12 < Xtr.mean() < 0.14
-    assert np.bincount(ytr).tolist() == MNIST_TRAIN_COUNTS
-    assert np.bincount(yte).tolist() == MNIST_TEST_COUNTS
-    monkeypatch.setattr(fetch_mod, "_install", lambda *a, **k: pytest.fail("copied twice"))
-    assert fetch_mod.main(["mnist", "--mirror", str(mirror), "--dest", str(dest)]) == 0
-    assert capsys.readouterr().out.count("already present, verified") == 4
-
 
 def test_real_mirror_partial_datasets(tmp_path, monkeypatch):
     mirror = real_mirror()
@@ -479,14 +289,20 @@ def test_real_mirror_partial_datasets(tmp_path, monkeypatch):
         with pytest.raises(data.MissingDataError, match="train-images-idx3-ubyte.gz.*lacks it too"):
             data.load("kmnist", "train")
         assert "test" in data.available_splits("kmnist")
+        assert data.split_status("kmnist") == {"train": "partial", "test": "complete"}
     X, y = data.load("kmnist", "test")
     assert X.shape == (10000, 784) and np.bincount(y).tolist() == [1000] * 10
     X, y = data.load("usps", "test")
     assert X.shape == (2007, 784) and 0 <= X.min() and X.max() <= 1 and set(y.tolist()) == set(range(10))
+    Xf, _ = data.load("usps", "test", resize="frame")
+    assert Xf.shape == (2007, 784) and not np.allclose(Xf, X)
     X, y = data.load("cifar10", "test")                     # rebuilt batch: mirror SHA256SUMS
     assert X.shape == (10000, 3072) and np.bincount(y).tolist() == [1000] * 10
-    X, y = data.load("cifar10", "train", allow_partial=True)
+    complete = data.split_status("cifar10")["train"] == "complete"
+    X, y = data.load("cifar10", "train", allow_partial=not complete)
     assert X.shape[0] % 10000 == 0 and X.shape[1] == 3072
+    if complete:                                            # the mirror now has all 5 batches
+        assert X.shape == (50000, 3072) and np.bincount(y).tolist() == [5000] * 10
 
 
 # --------------------------------------------------------------------------- subsets
@@ -569,28 +385,3 @@ def test_transforms_on_colour_images():
     shifted = data.translate(X, shift=(0, 1)).reshape(3, 3, 32, 32)
     assert np.allclose(shifted[..., 1:], X.reshape(3, 3, 32, 32)[..., :-1], atol=1e-6)
     assert np.all(shifted[..., 0] == 0)
-
-
-def test_mirror_holding_an_archive_and_cifar100_labels(tmp_path, register):
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, size=(8, 3072), dtype=np.uint8)
-    raw = pickle.dumps({b"data": x, b"fine_labels": list(range(90, 98)),
-                        b"coarse_labels": list(range(12, 20))}, protocol=2)
-    write(tmp_path / "m", "cifar-100", {"test": raw})
-    X, y = data.load("cifar100", "test", root=tmp_path / "m", verify=False)
-    assert X.shape == (8, 3072) and y.tolist() == list(range(90, 98))
-    assert data.load("cifar100", "test", root=tmp_path / "m", verify=False,
-                     label_mode="coarse")[1].tolist() == list(range(12, 20))
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
-        info = tarfile.TarInfo("toy-py/test")
-        info.size = len(raw)
-        tf.addfile(info, io.BytesIO(raw))
-    mirror = write(tmp_path / "mirror", "toy", {"toy.tar.gz": buf.getvalue()})
-    register(DatasetSpec(key="toy", folder="toy", title="Toy", fmt="cifar", num_classes=100,
-                         image_shape=(3, 32, 32), licence="test",
-                         archive=Archive("toy.tar.gz", md5(buf.getvalue()), (), "toy-py"),
-                         files=(FileSpec("test", "test", md5(raw)),)))
-    report = data.fetch("toy", tmp_path / "dest", mirror)
-    assert report.results["test"][0] == "extracted"
-    assert np.array_equal(data.load("toy", "test", root=tmp_path / "dest")[1], np.arange(90, 98))

@@ -1,4 +1,5 @@
-"""Adam and SGD against hand-computed steps; the noise sampler of Algorithm 1."""
+"""Adam and SGD against hand-computed steps and against Adam's equations; the noise sampler
+of Algorithm 1 and its stream."""
 import math
 
 import numpy as np
@@ -14,7 +15,7 @@ def test_adam_constant_gradient_moves_lr_per_step(device):
     g = device.asarray([0.5, -4.0, 1e-3])
     opt = Adam(lr=0.1)
     for _ in range(3):
-        opt.step([p], [g])
+        opt.step(p, g)
     expect = np.array([1.0, -2.0, 0.5]) - 3 * 0.1 * np.array([0.5, -4.0, 1e-3]) / (np.abs([0.5, 4.0, 1e-3]) + 1e-8)
     np.testing.assert_allclose(backend.to_host(p), expect, rtol=1e-12)
 
@@ -32,7 +33,7 @@ def test_adam_matches_hand_computed_sequence(device):
     p = device.asarray([0.25])
     opt = Adam(lr=lr)
     for g, want in zip(grads, expected):
-        opt.step([p], [device.asarray([g])])
+        opt.step(p, device.asarray([g]))
         assert float(p[0]) == pytest.approx(want, rel=1e-12)
     # first step by hand: m_hat = g, v_hat = g^2 -> 0.25 - 0.01 * sign(0.3)
     assert expected[0] == pytest.approx(0.24, abs=1e-9)
@@ -40,7 +41,7 @@ def test_adam_matches_hand_computed_sequence(device):
 
 def test_sgd_step(device):
     p = device.asarray([1.0, 2.0])
-    SGD(lr=0.5).step([p], [device.asarray([2.0, -2.0])])
+    SGD(lr=0.5).step(p, device.asarray([2.0, -2.0]))
     np.testing.assert_allclose(backend.to_host(p), [0.0, 3.0])
 
 
@@ -74,24 +75,37 @@ def test_noise_variants_and_stacking(device):
         Noise(std=0.0)
 
 
-def test_flat_adam_equals_adam_per_array(device):
-    from minifa.model import flat_views
-    from minifa.optim import flat_buffer
+def test_in_place_adam_equals_adam_equations(device):
+    """optim.Adam (in place, one scratch buffer) against optim.adam_equations (Kingma & Ba as
+    written): the same arithmetic up to the order of a few float64 operations."""
+    from minifa.optim import adam_equations
+    rng = np.random.default_rng(0)
+    theta = device.asarray(rng.standard_normal(50))
+    ref, m, v = theta.copy(), device.zeros(50), device.zeros(50)
+    opt = Adam(lr=0.01)
+    for t in range(1, 8):
+        g = device.asarray(rng.standard_normal(50))
+        opt.step(theta, g)
+        ref, m, v = adam_equations(ref, g, m, v, t, lr=0.01)
+        np.testing.assert_allclose(backend.to_host(theta), backend.to_host(ref), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(backend.to_host(opt.m), backend.to_host(m), rtol=1e-13)
+
+
+def test_params_are_views_of_one_flat_buffer_that_adam_trains(device):
+    from minifa import MLP, step
+    from minifa.fast import flat, flat_views
     rng = np.random.default_rng(0)
     arrays = [device.asarray(rng.standard_normal(s)) for s in [(3, 4), (2, 3, 4), (5,)]]
     theta, views = flat_views(arrays)
-    assert flat_buffer(views) is theta
-    assert flat_buffer(views[::-1]) is None            # wrong order: no flat path
-    assert flat_buffer(arrays) is None                 # separate arrays: no flat path
-    separate = [a.copy() for a in arrays]
-    flat_opt, sep_opt = Adam(lr=0.01), Adam(lr=0.01)
-    for _ in range(5):
-        grads = [device.asarray(rng.standard_normal(a.shape)) for a in arrays]
-        flat_opt.step(views, grads)
-        sep_opt.step(separate, grads)
-    for a, b in zip(views, separate):
-        np.testing.assert_allclose(backend.to_host(a), backend.to_host(b), rtol=1e-13)
-    assert flat_opt.m[0].shape == theta.shape          # it did take the flat path
+    assert theta.shape == (12 + 24 + 5,)
+    views[1][...] = 7.0                                  # writing a view writes the buffer
+    assert backend.to_host(theta)[12:36].min() == 7.0
+    np.testing.assert_array_equal(backend.to_host(flat(views)), backend.to_host(theta))
+    net = MLP([4, 3, 2], seed=0)
+    before = [backend.to_host(a).copy() for a in net.W + net.b]
+    step(net, Adam(0.1), device.asarray(rng.standard_normal((5, 4))), device.asarray([0, 1, 1, 0, 1]))
+    for a, b in zip(before, net.W + net.b):              # every W and b moved: all are in theta
+        assert not np.array_equal(a, backend.to_host(b))
 
 
 def test_gaussian_sampler_is_standard_normal(device):
@@ -105,7 +119,7 @@ def test_gaussian_sampler_is_standard_normal(device):
 
 
 def test_noise_stream_is_deterministic_and_complete(device):
-    from minifa.train import NoiseStream
+    from minifa.noise import NoiseStream
     runs = []
     for _ in range(2):
         s = NoiseStream(Noise(), backend.rng(5), 1000, 64, 30, 10)

@@ -11,8 +11,6 @@ apply the same transform to every image.
 - ``scale``: zoom about the image centre by a factor in [0.8, 1.2].
 - ``rotate``: rotate about the centre by an angle in [-25, 25] degrees.
 """
-from __future__ import annotations
-
 import math
 
 import numpy as np
@@ -21,7 +19,7 @@ from scipy import ndimage
 __all__ = ["translate", "scale", "rotate", "ood", "OOD_TRANSFORMS", "image_shape"]
 
 
-def image_shape(D: int) -> tuple[int, ...]:
+def image_shape(D):
     """(side, side) for D = side**2, (3, side, side) for D = 3 * side**2."""
     for channels in (1, 3):
         side = math.isqrt(D // channels)
@@ -30,7 +28,7 @@ def image_shape(D: int) -> tuple[int, ...]:
     raise ValueError(f"cannot infer a square image shape from {D} values; pass shape=")
 
 
-def _apply(X, shape, fn, params) -> np.ndarray:
+def _apply(X, shape, fn, params):
     """Apply ``fn(plane, param)`` to every channel of every image; clip to [0, 1]."""
     X = np.asarray(X, dtype=np.float32)
     single = X.ndim == 1
@@ -45,12 +43,12 @@ def _apply(X, shape, fn, params) -> np.ndarray:
     return out[0] if single else out
 
 
-def _count(X) -> int:
+def _count(X):
     X = np.asarray(X)
     return 1 if X.ndim == 1 else len(X)
 
 
-def translate(X, seed=0, *, max_frac: float = 0.05, shift=None, shape=None) -> np.ndarray:
+def translate(X, seed=0, *, max_frac=0.05, shift=None, shape=None):
     """Shift each image by (dy, dx) ~ U(-max_frac*side, +max_frac*side) pixels (Fig. C.7).
 
     shift=(dy, dx) applies that shift (pixels, rows down / columns right) to all images.
@@ -72,7 +70,7 @@ def _zoom_about_centre(plane, factor):
                                     order=1, mode="constant", cval=0.0)
 
 
-def scale(X, seed=0, *, low: float = 0.8, high: float = 1.2, factor=None, shape=None) -> np.ndarray:
+def scale(X, seed=0, *, low=0.8, high=1.2, factor=None, shape=None):
     """Zoom each image about its centre by a factor ~ U(low, high), same size out (Fig. C.7).
 
     factor > 1 enlarges the digit (edges cropped), < 1 shrinks it (border zero-padded).
@@ -83,7 +81,7 @@ def scale(X, seed=0, *, low: float = 0.8, high: float = 1.2, factor=None, shape=
     return _apply(X, shape, _zoom_about_centre, params)
 
 
-def rotate(X, seed=0, *, max_deg: float = 25.0, angle=None, shape=None) -> np.ndarray:
+def rotate(X, seed=0, *, max_deg=25.0, angle=None, shape=None):
     """Rotate each image about its centre by an angle ~ U(-max_deg, max_deg) degrees (Fig. C.7)."""
     n = _count(X)
     params = (np.random.default_rng(seed).uniform(-max_deg, max_deg, size=n) if angle is None
@@ -95,7 +93,7 @@ def rotate(X, seed=0, *, max_deg: float = 25.0, angle=None, shape=None) -> np.nd
 OOD_TRANSFORMS = {"translate": translate, "scale": scale, "rotate": rotate}
 
 
-def ood(X, kind: str, seed=0, **kwargs) -> np.ndarray:
+def ood(X, kind, seed=0, **kwargs):
     """``OOD_TRANSFORMS[kind](X, seed, **kwargs)``; kind is translate, scale or rotate."""
     if kind not in OOD_TRANSFORMS:
         raise ValueError(f"unknown OOD transform {kind!r}; valid: {', '.join(OOD_TRANSFORMS)}")

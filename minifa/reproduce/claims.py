@@ -1,0 +1,77 @@
+"""A claim of the paper, tested: the record each tutorial writes and REPRODUCTION.md reads.
+
+    {"id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings"}
+
+compare / versus / differ return that record (without figure and settings, which the
+tutorial adds: reproduce.tutorial.Tutorial.claims).
+"""
+from ..stats import fmt, ttest_1samp, ttest_ind, ttest_rel
+
+KEYS = ("id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings")
+ALPHA = 0.05
+BORDERLINE = (0.01, 0.1)   # p in [0.01, 0.1): last-digit (BLAS) differences between machines can flip it
+
+
+def claim(id, claim, ours, test, t, p, reproduced, figure=None, settings=None, **extra):
+    """One finding of the paper as a tutorial reports it."""
+    return {"id": id, "claim": claim, "ours": ours, "test": test, "t": _num(t), "p": _num(p),
+            "reproduced": bool(reproduced), "figure": figure, "settings": settings, **extra}
+
+
+def _num(x):
+    return None if x is None else float(x)
+
+
+def pm(a, unit="", digits=2):
+    """'mean ± sd (n=N)' of a sample."""
+    return fmt(a, unit, digits, sep="±")
+
+
+def borderline(p):
+    """True when p is close enough to alpha that another machine's rounding may flip the verdict."""
+    return p is not None and BORDERLINE[0] <= p < BORDERLINE[1]
+
+
+def compare(id, text, a, b, names, larger=True, paired=False, unit="", digits=2):
+    """The claim "mean(a) > mean(b)" (larger=False: "<"), two-sample t-test (paired=True: the
+    same networks before and after). Reproduced when p < 0.05 with the claimed sign."""
+    r = (ttest_rel if paired else ttest_ind)(a, b)
+    right_sign = r["t"] > 0 if larger else r["t"] < 0
+    ours = f"{names[0]}: {pm(a, unit, digits)}; {names[1]}: {pm(b, unit, digits)}"
+    test = f"{'paired' if paired else 'two-sample'} t-test, {names[0]} {'>' if larger else '<'} {names[1]}"
+    return claim(id, text, ours, test, r["t"], r["p"], right_sign and r["p"] < ALPHA)
+
+
+def versus(id, text, a, value, name, larger=True, unit="", digits=2):
+    """The claim "mean(a) > value" (larger=False: "<"), one-sample t-test (Fig. 1e: angles
+    against 90 deg). Reproduced when p < 0.05 with the claimed sign."""
+    r = ttest_1samp(a, value)
+    right_sign = r["t"] > 0 if larger else r["t"] < 0
+    test = f"one-sample t-test, {name} {'>' if larger else '<'} {value:g}{unit}"
+    return claim(id, text, f"{name}: {pm(a, unit, digits)}", test, r["t"], r["p"],
+                 right_sign and r["p"] < ALPHA)
+
+
+def same(id, text, a, value, name, unit="", digits=2):
+    """The claim "mean(a) does not differ from value" (Fig. 3b: readout at chance, "NS"),
+    one-sample t-test. Reproduced when p >= 0.05 (no significant difference)."""
+    r = ttest_1samp(a, value)
+    test = f"one-sample t-test, {name} = {value:g}{unit} (claim: not significant)"
+    return claim(id, text, f"{name}: {pm(a, unit, digits)}", test, r["t"], r["p"], r["p"] >= ALPHA)
+
+
+def differ(id, text, a, b, names, unit="", digits=2, sign=None):
+    """The paper reports a significant difference between a and b (e.g. Fig. 2b, FA w/ vs BP,
+    "P < 0.001"): reproduced when the two-sample t-test gives p < 0.05 (and, if sign is
+    +1 / -1, mean(a) - mean(b) has that sign)."""
+    r = ttest_ind(a, b)
+    ok = r["p"] < ALPHA and (sign is None or (r["t"] > 0) == (sign > 0))
+    ours = f"{names[0]}: {pm(a, unit, digits)}; {names[1]}: {pm(b, unit, digits)}"
+    return claim(id, text, ours, f"two-sample t-test, {names[0]} vs {names[1]}", r["t"], r["p"], ok)
+
+
+def verdict_line(c):
+    """One printed line per claim, the same in every tutorial."""
+    v = "reproduced" if c["reproduced"] else "NOT reproduced"
+    flag = "  (borderline p: may flip on another machine)" if borderline(c["p"]) else ""
+    return f"  [{v}] {c['id']}: {c['ours']}; t = {c['t']:.2f}, p = {c['p']:.2e}{flag}"

@@ -1,0 +1,40 @@
+"""How many BLAS threads minifa's loops use on a CPU: one policy, in one place.
+
+Algorithm 1 draws its noise on a helper thread (noise.NoiseStream). With OpenBLAS's default
+(one thread per core) the BLAS threads and the helper then compete for the cores, and
+OpenBLAS threads spin while they wait: on a loaded 2-core machine that turned a 22 s run
+into 345 s. So inside pretrain_noise and train minifa limits BLAS to cores - 1 threads
+(at least 1), with threadpoolctl, unless the user chose a count: OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS, MKL_NUM_THREADS or BLIS_NUM_THREADS set, or MINIFA_BLAS_THREADS=N to
+give minifa's loops an exact count (0: leave BLAS alone).
+"""
+import os
+from contextlib import contextmanager
+
+from . import backend
+
+USER_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def policy():
+    """BLAS threads for minifa's loops, or None to leave BLAS as it is."""
+    if backend.device != "cpu":
+        return None
+    own = os.environ.get("MINIFA_BLAS_THREADS")
+    if own is not None:
+        return int(own) or None
+    if any(os.environ.get(v) for v in USER_VARS):
+        return None
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+@contextmanager
+def blas_threads():
+    """Inside the block, BLAS uses policy() threads (nothing changes when it is None)."""
+    n = policy()
+    if n is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
