@@ -16,11 +16,26 @@ def angle(a, b):
     return xp.degrees(xp.arccos(xp.clip(cos, -1.0, 1.0)))
 
 
+def forward_and_feedback(net, l):
+    """(forward, feedback), each (..., n_l, m): row i holds what neuron i of layer l sends
+    forward and what it receives errors through. FA and KP: W_l^T and B_l (m = n_{l+1}).
+    DFA: B_l^d stands in for the whole path to the output, (W_{L-1} ... W_l)^T (m = n_L).
+    sign: sign(W_l^T), the feedback itself, against W_l^T."""
+    if net.rule == "dfa":
+        path = net.W[l]
+        for k in range(l + 1, net.n_layers):
+            path = net.W[k] @ path                   # (..., n_{k+1}, n_l)
+        return mT(path), net.B[l]
+    if net.rule == "sign":
+        return mT(net.W[l]), backend.xp.sign(mT(net.W[l]))
+    return mT(net.W[l]), net.B[l]
+
+
 def alignment_angles(net):
-    """{l: per-neuron angles (..., n_l)} between W[l].T and B[l], for the layers whose B
-    the backward pass uses: l = 1..L-1. B[0] would send errors to the input, which has
-    no weights to teach, so it is never used and its ~90 deg means nothing."""
-    return {l: angle(mT(net.W[l]), net.B[l]) for l in range(1, net.n_layers)}
+    """{l: per-neuron angles (..., n_l)} between forward and feedback weights, for the layers
+    whose feedback the backward pass uses: l = 1..L-1. B[0] would send errors to the input,
+    which has no weights to teach, so it is never used and its ~90 deg means nothing."""
+    return {l: angle(*forward_and_feedback(net, l)) for l in range(1, net.n_layers)}
 
 
 def mean_angle(net):

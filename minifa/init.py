@@ -21,13 +21,15 @@ def _draw(rng, init, shape, n_in):
     return rng.normal(0.0, (2.0 / n_in) ** 0.5, size=shape)
 
 
-def init_layer(init, n_in, n_out, seed, layer):
-    """Host arrays (W (n_out, n_in), b (n_out,), B (n_in, n_out)) for layer `layer` of net `seed`."""
+def init_layer(init, n_in, n_out, seed, layer, n_feedback=None):
+    """Host arrays (W (n_out, n_in), b (n_out,), B (n_in, n_feedback or n_out)) for layer `layer`
+    of net `seed`. n_feedback: DFA's B_l^d sends the output error (n_L values) straight to
+    layer l; for the last hidden layer it is FA's B, drawn alike."""
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     rng_W = backend.host_rng([seed, layer, 0])
     rng_B = backend.host_rng([seed, layer, 1])   # own stream: B independent of W
     W = _draw(rng_W, init, (n_out, n_in), n_in)
     b = _draw(rng_W, init, (n_out,), n_in) if init == "pytorch" else backend.host.zeros(n_out)
-    B = _draw(rng_B, init, (n_in, n_out), n_in)
+    B = _draw(rng_B, init, (n_in, n_feedback or n_out), n_in)
     return W, b, B

@@ -8,12 +8,12 @@ is measured on held-out examples of the task; the meta-loss is the sum over task
     meta-loss(theta) = sum_tasks L_task(adapt_task(theta), held-out examples)
 
 The network itself never changes. A stacked network (MLP(dims, seed=[...])) adapts
-all K copies at once on the same batches and gives K meta-losses.
+all K copies at once, each on its own batches (adaptation_order), and gives K meta-losses.
 """
 from dataclasses import dataclass
 
 from . import backend, optim
-from .training import evaluate, step
+from .training import batches, evaluate, step
 
 STEPS, BATCH_SIZE, LR = 10, 10, 1e-3  # Table D.1: adaptation steps, examples per step, Adam lr
 
@@ -49,13 +49,18 @@ class Task:
                              f"{self.n_classes - 1}; the network is {net.dims}")
 
 
-def batch_indices(n, steps, batch_size, seed=0):
-    """`steps` index arrays of `batch_size` examples out of n: shuffled passes through
-    the n examples (no example repeats before all have been used)."""
-    rng = backend.host_rng(seed)   # on the host: CuPy's Generator has no permutation
-    need = steps * batch_size
-    order = backend.xp.asarray(backend.host.concatenate([rng.permutation(n) for _ in range(-(-need // n))]))
-    return [order[i * batch_size:(i + 1) * batch_size] for i in range(steps)]
+def adaptation_order(net, n, need, seed=0):
+    """The first `need` indices of shuffled passes through n examples (none repeats before all
+    have been used), one order per network of a stack, each from its own stream seeded by
+    (seed, network seed): (need,) for one network, (K, need) for K. Drawn on the host (CuPy's
+    Generator has no permutation) and moved to the device once."""
+    hp = backend.host
+
+    def order(s):
+        rng = backend.host_rng([seed, s])
+        return hp.concatenate([rng.permutation(n) for _ in range(-(-need // n))])[:need]
+    orders = hp.stack([order(s) for s in net.seeds])
+    return backend.xp.asarray(orders if net.n_nets is not None else orders[0])
 
 
 def adapt(net, task, steps=STEPS, batch_size=BATCH_SIZE, lr=LR, seed=0, optimizer="adam"):
@@ -77,14 +82,15 @@ def adaptation_curve(net, task, steps=100, batch_size=BATCH_SIZE, lr=LR, seed=0,
 
     def measure(t):
         if t in at:
-            loss, acc = evaluate(new, task.X_eval, task.y_eval)
+            loss, acc = evaluate(new, task.X_eval, task.y_eval, check=False)
             curve["step"].append(t)
             curve["loss"].append(loss)
             curve["acc"].append(acc)
 
     measure(0)
-    for t, idx in enumerate(batch_indices(task.X_adapt.shape[-2], steps, batch_size, seed), 1):
-        step(new, opt, task.X_adapt[..., idx, :], task.y_adapt[..., idx])
+    order = adaptation_order(net, task.X_adapt.shape[-2], steps * batch_size, seed)
+    for t, (xb, yb) in enumerate(batches(task.X_adapt, task.y_adapt, order, batch_size), 1):
+        step(new, opt, xb, yb)
         measure(t)
     return curve, new
 

@@ -75,23 +75,29 @@ class Noise:
 class NoiseStream:
     """The noise batches of Algorithm 1, drawn `chunk` batches at a time.
 
+    rng: one generator, whose batches (batch, dim) all stacked networks share; or a list of K
+    generators, one per network, each drawing that network's own batches: (K, batch, dim).
     On the CPU a helper thread draws the next chunk while the network trains on this one
     (NumPy releases the GIL while it fills arrays), so sampling hides behind the matrix
-    products. One thread draws in order from one generator, and Noise.sample(n_batches=T)
-    equals T single draws: the stream is deterministic and does not depend on the chunk.
+    products. Each generator draws in order, and Noise.sample(n_batches=T) equals T single
+    draws: the stream is deterministic and does not depend on the chunk.
     Why whole chunks and not one batch at a time: the helper thread's many small temporary
     arrays made glibc return and re-fault memory pages (9 million page faults in tutorial
     02, twice its run time); a few large arrays per chunk do not."""
 
-    def __init__(self, noise, rng, n_examples, batch_size, dim, n_classes, n_nets=None):
-        self.args = (noise, rng, batch_size, dim, n_classes, n_nets)
-        per_batch = batch_size * dim * (n_nets or 1)
+    def __init__(self, noise, rng, n_examples, batch_size, dim, n_classes):
+        self.noise, self.rngs, self.shape = noise, rng, (batch_size, dim, n_classes)
+        per_batch = batch_size * dim * (len(rng) if isinstance(rng, list) else 1)
         self.chunk = max(1, min(64, (1 << 22) // per_batch))        # <= 16 MB of float32 a chunk
         self.n_full, self.last = divmod(n_examples, batch_size)
 
     def _draw(self, n_batches, batch_size=None):
-        noise, rng, full, dim, n_classes, n_nets = self.args
-        return noise.sample(rng, batch_size or full, dim, n_classes, n_nets, n_batches=n_batches)
+        full, dim, n_classes = self.shape
+        if not isinstance(self.rngs, list):                        # shared: (T, batch, dim)
+            return self.noise.sample(self.rngs, batch_size or full, dim, n_classes, n_batches=n_batches)
+        xs, ys = zip(*(self.noise.sample(r, batch_size or full, dim, n_classes, n_batches=n_batches)
+                       for r in self.rngs))                         # each network its own batch
+        return backend.xp.stack(xs, axis=1), backend.xp.stack(ys, axis=1)   # (T, K, batch, dim)
 
     def __len__(self):
         return self.n_full + (self.last > 0)

@@ -2,6 +2,10 @@
 
 Both run one network or K stacked ones (MLP(dims, seed=[...])) with the same code, and
 return a history: a dict of plain host lists (per network for a stack) for plots and tests.
+Stacked networks are independent by default: each draws its own noise and its own data
+order from a stream seeded by (seed, its network seed), so network k trains exactly as
+MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the same batches
+(faster: one batch, one matrix product; but then the K are not independent samples).
 """
 from . import backend, checks, optim
 from .alignment import mean_angle
@@ -13,11 +17,14 @@ from .threads import blas_threads
 
 
 def step(net, opt, x, y):
-    """One update: forward (eq. 1), backward (eq. 2-5), one optimiser step on every W and b.
-    Nothing here reads a value back to the host, so a GPU never waits for the CPU."""
+    """One update: forward (eq. 1), backward (eq. 2-5), one optimiser step on every W and b
+    (Kolen-Pollack: and on B, then weight decay). Nothing here reads a value back to the host,
+    so a GPU never waits for the CPU."""
     net.forward(x, check=False)
     dW, db = net.backward(y, check=False)
-    opt.step(net.theta, flat(dW + db))
+    opt.step(net.theta, flat(net.gradients(dW, db)))
+    if net.rule == "kp":
+        net.decay()
 
 
 def _log(hist, net, **values):
@@ -26,30 +33,36 @@ def _log(hist, net, **values):
         hist.setdefault(k, []).append(v)
 
 
+def _streams(make, net, seed, shared):
+    """One generator (shared by all networks), or one per network seeded by (seed, its seed)."""
+    if shared:
+        return make(seed)
+    gens = [make([seed, s]) for s in net.seeds]
+    return gens if net.n_nets is not None else gens[0]
+
+
 def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, lr=PAPER.lr,
                    noise=None, optimizer=PAPER.optimizer, seed=0, log_every=100, quiet=False,
-                   callback=None, shared_noise=True):
+                   callback=None, shared_noise=False):
     """Algorithm 1: train `net` (with its rule, FA in the paper) on random inputs
     x ~ noise (default N(0, I)) with uniformly random labels, n_examples in batches.
-
-    Stacked networks see the same noise batches (shared_noise=True, as they see the same
-    data batches in `train`): network k then equals MLP(seed=k) trained alone with this
-    seed, and one batch serves all K. shared_noise=False draws an own batch per network.
-    Returns history {'examples', 'loss', 'angle<l>'} logged every `log_every` steps (entry
-    0: the untrained network on one noise batch); `callback(net, hist)` runs after each log."""
+    Returns history {'examples', 'loss', 'angle<l>'} logged every `log_every` steps (entry 0:
+    the untrained network on the first batch); `callback(net, hist)` runs after each entry,
+    entry 0 included."""
     n_examples = checks.whole("n_examples", n_examples)
     batch_size = checks.whole("batch_size", batch_size)
     log_every = checks.whole("log_every", log_every)
-    noise, opt, rng = noise or Noise(), optim.make(optimizer, lr), backend.rng(seed)
-    x, y = noise.sample(rng, batch_size, net.dims[0], net.dims[-1])
-    net.forward(x, check=False)
-    hist = {}
-    _log(hist, net, examples=0, loss=backend.to_host(net.loss(y, check=False)).tolist())
-    stream = NoiseStream(noise, rng, n_examples, batch_size, net.dims[0], net.dims[-1],
-                         None if shared_noise else net.n_nets)
-    bar = Progress(f"Algorithm 1, {net}", n_examples, quiet, unit=" noise examples")
+    noise, opt = noise or Noise(), optim.make(optimizer, lr)
+    stream = NoiseStream(noise, _streams(backend.rng, net, seed, shared_noise), n_examples,
+                         batch_size, net.dims[0], net.dims[-1])
+    bar, hist = Progress(f"Algorithm 1, {net}", n_examples, quiet, unit=" noise examples"), {}
     with blas_threads():                     # leave a core to the noise thread (threads.py)
         for t, (x, y) in enumerate(stream, start=1):
+            if t == 1:                       # entry 0: the untrained network
+                net.forward(x, check=False)
+                _log(hist, net, examples=0, loss=backend.to_host(net.loss(y, check=False)).tolist())
+                if callback:
+                    callback(net, hist)
             step(net, opt, x, y)
             if t % log_every == 0 or t == len(stream):
                 loss = backend.to_host(net.loss(y, check=False)).tolist()
@@ -76,25 +89,44 @@ def evaluate(net, X, y, batch_size=10_000, check=True):
     return backend.to_host(loss_sum / n).tolist(), backend.to_host(correct / n).tolist()
 
 
+def batches(X, y, order, batch_size):
+    """Mini-batches of (X, y) in `order`: (n,) one order for all networks, or (K, n) one per
+    network, which gathers a (K, batch, D) batch (from shared X (N, D) or per-network (K, N, D))."""
+    xp = backend.xp
+    per_net = order.ndim == 2
+    for i in range(0, order.shape[-1], batch_size):
+        idx = order[..., i:i + batch_size]
+        if not per_net:
+            yield X[..., idx, :], y[..., idx]
+        elif X.ndim == 2:
+            yield X[idx], y[idx]                                       # (K, batch, D)
+        else:
+            k = xp.arange(X.shape[0])[:, None]
+            yield X[k, idx], y[k, idx]
+
+
 def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.lr,
           X_test=None, y_test=None, optimizer=PAPER.optimizer, seed=0, quiet=False, opt=None,
-          callback=None):
-    """Train on data for `epochs` passes in shuffled mini-batches (all stacked networks see
-    the same batches). History per epoch, entry 0 before training: train/test loss and
-    accuracy, mean alignment angles. Pass `opt` (e.g. optim.Adam(lr)) to continue with an
-    optimiser's state; `callback(net, hist)` runs after each epoch's record."""
+          callback=None, shared_order=False, record_every=1, train_metrics=True):
+    """Train on data for `epochs` passes in shuffled mini-batches. History, entry 0 before
+    training, then every `record_every` epochs and at the last: train loss and accuracy
+    (unless train_metrics=False: a pass over the training set costs a third of an epoch),
+    test loss and accuracy (with X_test), mean alignment angles. Pass `opt` (e.g.
+    optim.Adam(lr)) to continue with an optimiser's state; `callback(net, hist)` runs after
+    each record, entry 0 included."""
     X, y = checks.data(net, X, y)
     if X_test is not None:
         X_test, y_test = checks.data(net, X_test, y_test, "X_test")
     epochs, batch_size = checks.whole("epochs", epochs, low=0), checks.whole("batch_size", batch_size)
-    rng = backend.host_rng(seed)     # permutations on the host (CuPy's Generator has none), moved once an epoch
-    opt = opt or optim.make(optimizer, lr)
-    n, hist = X.shape[-2], {}
+    record_every = checks.whole("record_every", record_every)
+    orders = _streams(backend.host_rng, net, seed, shared_order)   # on the host: CuPy's Generator has
+    opt, n, hist = opt or optim.make(optimizer, lr), X.shape[-2], {}   # no permutation; moved once an epoch
     bar = Progress(f"training {net}", epochs, quiet, unit=" epochs")
 
     def record(epoch):
-        loss, acc = evaluate(net, X, y, check=False)
-        values = {"epoch": epoch, "train_loss": loss, "train_acc": acc}
+        values = {"epoch": epoch}
+        if train_metrics or epoch == epochs:
+            values["train_loss"], values["train_acc"] = evaluate(net, X, y, check=False)
         if X_test is not None:
             values["test_loss"], values["test_acc"] = evaluate(net, X_test, y_test, check=False)
         _log(hist, net, **values)
@@ -104,11 +136,12 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     record(0)
     with blas_threads():
         for epoch in range(1, epochs + 1):
-            order = backend.xp.asarray(rng.permutation(n))
-            for i in range(0, n, batch_size):
-                idx = order[i:i + batch_size]
-                step(net, opt, X[..., idx, :], y[..., idx])
-            record(epoch)
-            bar.update(epoch, train_loss=backend.host.mean(hist["train_loss"][-1]),
-                       **({"test_acc": backend.host.mean(hist["test_acc"][-1])} if X_test is not None else {}))
+            host_order = ([g.permutation(n) for g in orders] if isinstance(orders, list)
+                          else orders.permutation(n))
+            for xb, yb in batches(X, y, backend.xp.asarray(backend.host.asarray(host_order)), batch_size):
+                step(net, opt, xb, yb)
+            if epoch % record_every == 0 or epoch == epochs:
+                record(epoch)
+                bar.update(epoch, **{k: backend.host.mean(hist[k][-1]) for k in ("train_loss", "test_acc")
+                                     if k in hist and len(hist[k]) == len(hist["epoch"])})
     return hist

@@ -113,7 +113,7 @@ def test_copy_is_independent_and_callbacks_run(device):
     seen = []
     pretrain_noise(net, n_examples=640, batch_size=64, log_every=2, quiet=True,
                    callback=lambda n, h: seen.append(h["examples"][-1]))
-    assert seen == [128, 256, 384, 512, 640]
+    assert seen == [0, 128, 256, 384, 512, 640]                       # entry 0 included
     X, y = _toy_data(40)
     net = MLP([12, 4, 3], seed=0)
     epochs = []
@@ -130,7 +130,27 @@ def test_stacked_noise_pretraining_equals_networks_trained_alone(device):
         np.testing.assert_allclose([a[k] for a in hs["angle1"]], h1["angle1"], rtol=1e-9)
         for a, b in zip(stack.W + stack.b, net.W + net.b):
             np.testing.assert_allclose(backend.to_host(a[k]), backend.to_host(b), rtol=1e-9, atol=1e-12)
-    # an own noise batch per network gives different (but equally valid) runs
-    own = MLP([30, 8, 5], seed=[0, 1, 2])
-    pretrain_noise(own, n_examples=3_000, batch_size=32, seed=9, quiet=True, shared_noise=False)
-    assert not np.allclose(backend.to_host(own.W[0][1]), backend.to_host(stack.W[0][1]))
+    # the fast option: one noise batch shared by all networks gives other (not independent) runs
+    shared = MLP([30, 8, 5], seed=[0, 1, 2])
+    pretrain_noise(shared, n_examples=3_000, batch_size=32, seed=9, quiet=True, shared_noise=True)
+    assert not np.allclose(backend.to_host(shared.W[0][1]), backend.to_host(stack.W[0][1]))
+
+
+def test_stacked_networks_draw_independent_noise_and_data_orders(device):
+    """By default each network of a stack has its own noise stream and data order, seeded by
+    (seed, its network seed); shared=True gives all the same batches."""
+    X, y = _toy_data(64)
+    seen = {}
+    for shared in (False, True):
+        net = MLP([12, 4, 3], seed=[0, 1])
+        batches = []
+        orig = net.forward
+        net.forward = lambda x, check=True: batches.append(backend.to_host(x).copy()) or orig(x, check)
+        pretrain_noise(net, n_examples=64, batch_size=32, quiet=True, shared_noise=shared)
+        train(net, X, y, epochs=1, batch_size=32, quiet=True, shared_order=shared)
+        seen[shared] = [b for b in batches if b.ndim == 3 or shared]
+    noise_own, noise_shared = seen[False][0], seen[True][0]
+    assert noise_own.shape == (2, 32, 12) and not np.allclose(noise_own[0], noise_own[1])
+    assert noise_shared.shape == (32, 12)
+    data_own = [b for b in seen[False] if b.shape == (2, 32, 12)][-1]   # a training batch
+    assert not np.array_equal(data_own[0], data_own[1])                 # different examples

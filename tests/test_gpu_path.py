@@ -17,7 +17,7 @@ def standin(monkeypatch):
         vars(backend).pop(k, None) if v is None else setattr(backend, k, v)
 
 
-@pytest.mark.parametrize("rule", ["bp", "fa"])
+@pytest.mark.parametrize("rule", ["bp", "fa", "dfa", "sign", "kp"])
 @pytest.mark.parametrize("seed,per_net", [(0, False), ([0, 1, 2], False), ([0, 1, 2], True)])
 def test_a_training_step_never_syncs(standin, rule, seed, per_net):
     net = MLP([20, 8, 6, 3], rule=rule, seed=seed)

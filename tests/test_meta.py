@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from minifa import MLP, backend, evaluate
-from minifa.meta import Task, adapt, adaptation_curve, batch_indices, meta_loss
+from minifa.meta import Task, adapt, adaptation_curve, adaptation_order, meta_loss
 
 
 def _task(name, seed, n=200, dim=6, classes=3):
@@ -65,12 +65,14 @@ def test_curve_matches_meta_loss_and_starts_at_the_plain_loss(device):
     np.testing.assert_allclose(curve["loss"][-1], meta_loss(net, [task], lr=1e-2, seed=5)["total"])
 
 
-def test_batches_pass_through_every_example_before_repeating(device):
-    batches = batch_indices(25, steps=6, batch_size=10, seed=0)
-    assert len(batches) == 6 and all(b.shape == (10,) for b in batches)
-    first = backend.to_host(backend.xp.concatenate(batches[:2]))
-    assert len(set(first.tolist())) == 20                               # no repeat within a pass
-    assert set(backend.to_host(backend.xp.concatenate(batches[:3])[:25]).tolist()) == set(range(25))
+def test_adaptation_passes_through_every_example_before_repeating(device):
+    order = backend.to_host(adaptation_order(MLP([4, 2], seed=0), 25, 60, seed=0))
+    assert order.shape == (60,)
+    assert len(set(order[:20].tolist())) == 20                          # no repeat within a pass
+    assert set(order[:25].tolist()) == set(range(25))
+    stack = backend.to_host(adaptation_order(MLP([4, 2], seed=[0, 1]), 25, 60, seed=0))
+    assert stack.shape == (2, 60) and np.array_equal(stack[0], order)  # network 0 as alone
+    assert not np.array_equal(stack[0], stack[1])                       # each network its own order
 
 
 def test_task_without_evaluation_examples_is_refused():

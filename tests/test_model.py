@@ -133,7 +133,7 @@ def test_bad_inputs_raise_clear_errors(device):
     with pytest.raises(ValueError, match="4 labels for a batch of 5"):
         net.backward(device.asarray([0, 1, 1, 0]))
     with pytest.raises(ValueError, match="rule must be"):
-        MLP([4, 2], rule="dfa")
+        MLP([4, 2], rule="dfb")
     with pytest.raises(ValueError, match="init must be"):
         MLP([4, 2], init="xavier")
     stack = MLP([4, 3, 2], seed=[0, 1])

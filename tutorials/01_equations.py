@@ -16,7 +16,7 @@ from minifa import MLP, backend
 from minifa.reproduce.plots import COLORS
 from minifa.reproduce.tutorial import Tutorial
 
-run = Tutorial(__doc__, paper={}, times={"paper": "2 s"})
+run = Tutorial(__doc__, paper={}, times={"quick": "2 s", "lab": "2 s", "paper": "2 s (one size)"})
 backend.set_dtype("float64")
 np.set_printoptions(precision=4, suppress=True)
 show = backend.to_host

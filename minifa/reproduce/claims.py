@@ -72,6 +72,8 @@ def differ(id, text, a, b, names, unit="", digits=2, sign=None):
 
 def verdict_line(c):
     """One printed line per claim, the same in every tutorial."""
+    if c.get("absent"):
+        return f"  [absent] {c['id']}: not tested, {c['ours']}"
     v = "reproduced" if c["reproduced"] else "NOT reproduced"
     flag = "  (borderline p: may flip on another machine)" if borderline(c["p"]) else ""
     return f"  [{v}] {c['id']}: {c['ours']}; t = {c['t']:.2f}, p = {c['p']:.2e}{flag}"

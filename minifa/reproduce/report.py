@@ -106,6 +106,7 @@ def render(results, out, report_path, info):
                  f"{_cell(n.get('device', '—'))} | {rep_t} |")
     total = sum(w for w in (r.get("wall_s") or (r.get("numbers") or {}).get("wall_s") for r in results) if w)
     L += ["", f"Total wall time of the tutorials (as each one measured itself): {total:.0f} s"
+          + (f"; of the whole run ({info.get('jobs', 1)} at a time): {info['wall']:.0f} s" if info.get("wall") else "")
           + (f"; machine speed: {info['speed']}." if info.get("speed") else "."),
           "", "## Claims", "", *HEAD, *_rows(results, out, rdir, beyond=False)]
     beyond = _rows(results, out, rdir, beyond=True)

@@ -12,6 +12,7 @@ others still run. Only a complete run at the paper's settings may write the comm
 (REPRODUCTION*.md, reproduction/): a partial, --lab or --quick run refuses to, unless --force.
 """
 import argparse
+import concurrent.futures
 import datetime
 import json
 import os
@@ -25,7 +26,7 @@ import time
 from .report import render, status, write_atomic
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXPECTED = [f"{i:02d}" for i in range(1, 9)]   # the tutorials of the reproduction
+EXPECTED = [f"{i:02d}" for i in range(1, 10)]  # the tutorials of the reproduction
 COMMITTED = ("REPRODUCTION.md", "REPRODUCTION_pytorch.md", "reproduction")
 
 
@@ -146,6 +147,15 @@ def speed(steps=300):
     return f"{best:.0f} µs per network-step of Algorithm 1 (784-100-10, batch 64)"
 
 
+def _last_wall(out, path):
+    """The wall time a tutorial took last time in `out` (0 if unknown): to start long ones first."""
+    try:
+        with open(os.path.join(out, os.path.basename(path)[:-3] + ".json")) as f:
+            return float(json.load(f).get("wall_s") or 0)
+    except (OSError, ValueError):
+        return 0.0
+
+
 def _guard(paths, partial, force):
     """Refuse to overwrite the committed report with a partial or reduced run (unless --force)."""
     committed = {os.path.abspath(os.path.join(ROOT, p)) for p in COMMITTED}
@@ -173,10 +183,13 @@ def main(argv=None):
     ap.add_argument("--tutorials", default=os.path.join(ROOT, "tutorials"), help=argparse.SUPPRESS)
     ap.add_argument("--timeout", type=float, help="seconds allowed per tutorial")
     ap.add_argument("--threads", type=int, help="BLAS threads per tutorial (default: minifa's policy)")
+    ap.add_argument("--jobs", type=int, default=1, help="tutorials run at once, each in its own "
+                    "process (their output then goes to the logs only); e.g. the number of cores")
     ap.add_argument("--init", choices=["pytorch", "he"], help="initialisation for every tutorial "
                     "that takes --init (default: each tutorial's own, 'he')")
     ap.add_argument("--no-run", action="store_true", help="only rebuild the report from --out")
     args = ap.parse_args(argv)
+    t_start = time.perf_counter()
     size = "quick" if args.quick else "lab" if args.lab else "paper"
     partial = " and ".join(filter(None, [f"--only {args.only}" if args.only else None,
                                          f"--{size}" if size != "paper" else None]))
@@ -188,24 +201,28 @@ def main(argv=None):
     _guard([out, report], partial, args.force)
     os.makedirs(out, exist_ok=True)
     found = find_tutorials(args.tutorials)
-    nums, results = select(found, args.only), []
-    for i, num in enumerate(nums, 1):
-        path = found.get(num)
-        if path is None:
-            print(f"[{i}/{len(nums)}] {num}: missing (no tutorials/{num}_*.py)", flush=True)
-            results.append(collect(num, None, out))
-            continue
-        run = None
-        if not args.no_run:
-            print(f"[{i}/{len(nums)}] {os.path.basename(path)} ...", flush=True)
-            run = run_tutorial(path, out, size, args.timeout, threads=args.threads, init=args.init)
-        res = collect(num, path, out, run)
-        results.append(res)
-        wall = f" in {res['wall_s']:.1f} s" if res.get("wall_s") is not None else ""
-        print(f"[{i}/{len(nums)}] {os.path.basename(path)}: {status(res)}{wall}", flush=True)
+    nums = select(found, args.only)
+    runs = {}
+    if not args.no_run:
+        todo = sorted((n for n in nums if n in found), key=lambda n: -_last_wall(out, found[n]))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {}
+            for num in todo:                          # longest first: the jobs end together
+                print(f"{num} {os.path.basename(found[num])} ...", flush=True)
+                futures[pool.submit(run_tutorial, found[num], out, size, args.timeout,
+                                    args.jobs == 1, args.threads, args.init)] = num
+            for f in concurrent.futures.as_completed(futures):
+                runs[futures[f]] = f.result()
+                print(f"{futures[f]} {os.path.basename(found[futures[f]])}: "
+                      f"{status(runs[futures[f]])} in {runs[futures[f]]['wall_s']:.1f} s", flush=True)
+    results = [collect(n, found.get(n), out, runs.get(n)) for n in nums]
+    for r in results:
+        if r["status"] == "missing":
+            print(f"{r['num']}: missing (no tutorials/{r['num']}_*.py)")
     info = {"command": "python -m minifa.reproduce " + " ".join(argv if argv is not None else sys.argv[1:]),
             "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-            "size": size, "init": args.init, "speed": None if args.no_run else speed()}
+            "size": size, "init": args.init, "speed": None if args.no_run else speed(),
+            "wall": None if args.no_run else time.perf_counter() - t_start, "jobs": args.jobs}
     write_atomic(report, render(results, out, report, info))
     print(f"report: {report}")
     failed = [r["num"] for r in results if r["status"] in ("failed", "timeout")]

@@ -22,8 +22,18 @@ from .. import backend
 from ..settings import PAPER
 from .claims import KEYS, verdict_line
 
-COLORS = {"BP": "C0", "FA w/o": "C1", "FA w/": "C2", "data -> noise": "C4"}  # one colour per condition
+COLORS = {"BP": "C0", "FA w/o": "C1", "FA w/": "C2", "data -> noise": "C4",   # one colour per condition
+          "noise -> data": "C2", "data only": "C1", "noise": "C2"}
 SIZES = ("paper", "lab", "quick")
+
+
+def _stem(doc):
+    """The script's name without .py (or, in a notebook, 'tutorial_NN' from 'Tutorial NN: ...')."""
+    name = os.path.basename(sys.argv[0])
+    if name.endswith(".py") and name[:2].isdigit():
+        return name[:-3]
+    words = doc.split(":")[0].split()
+    return f"tutorial_{int(words[-1]):02d}" if words and words[-1].isdigit() else "tutorial"
 
 
 class Tutorial:
@@ -32,7 +42,7 @@ class Tutorial:
         """doc: the tutorial's docstring (first line: title). paper/lab/quick: its settings at
         each size (lab and quick only list what they change). flags: extra command-line
         options {name: (type, help)} whose value overrides the setting of that name."""
-        self.title, self.stem = doc.strip().splitlines()[0], os.path.basename(sys.argv[0])[:-3]
+        self.title, self.stem = doc.strip().splitlines()[0], _stem(doc)
         self.notes, self.deviations, self.t0 = [], [], time.perf_counter()
         self.args = self._parse(doc, init, data, times or {}, flags or {}, argv)
         self.size = "quick" if self.args.quick else "lab" if self.args.lab else "paper"
@@ -47,8 +57,8 @@ class Tutorial:
     def _parse(self, doc, init, data, times, flags, argv):
         when = "; ".join(f"{s} {times[s]}" for s in SIZES if s in times)
         ap = argparse.ArgumentParser(
-            description=doc.strip().splitlines()[0],
-            epilog=(f"Run time on a 2-core CPU: {when}. " if when else "")
+            description=doc.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=(f"Run time on a 2-core CPU: {when}.\n" if when else "")
             + (f"Needs the datasets: {', '.join(data)} (python data_fetch.py, see README)." if data
                else "Needs no data."))
         size = ap.add_mutually_exclusive_group()
@@ -63,7 +73,10 @@ class Tutorial:
             ap.add_argument("--init", choices=("he", "pytorch"), help=f"initialisation (default {PAPER.init})")
         for name, (typ, help_) in flags.items():
             ap.add_argument(f"--{name.replace('_', '-')}", type=typ, help=help_ + " (default: per run size)")
-        args = ap.parse_args(argv)
+        if argv is None and "ipykernel" in sys.modules:   # a notebook: the kernel's own -f flag is not ours
+            args = ap.parse_known_args(os.environ.get("MINIFA_TUTORIAL_ARGS", "").split())[0]
+        else:
+            args = ap.parse_args(argv)
         args.init = getattr(args, "init", None)
         return args
 
