@@ -8,7 +8,9 @@ Each function computes one quantity, for one network or for K stacked networks
   Fig. 3b     readout_probabilities  softmax outputs p; after noise training p_c -> 1/C (chance)
   Fig. 3c-d   singular_values, effective_rank   spectrum and effective dimensionality of W_l
   Fig. 3e-f   generalization_error   test loss - train loss
-  Fig. 3g-h   hidden_features, gram_matrix, gram_effective_rank  similarity of representations
+  Fig. 3g-h   hidden_features, neuron_gram_matrix, neuron_gram_effective_rank, silent_neurons
+              the paper's Gram matrix (neuron x neuron) of representations and its effective rank;
+              gram_matrix, gram_effective_rank: the example x example variant
 
 Functions of a network return arrays on the active device (backend.xp), like
 minifa.alignment; functions of histories and checkpoints (auc, generalization_error,
@@ -137,15 +139,42 @@ def hidden_features(net, X, l=None):
 
 
 def gram_matrix(features):
-    """Fig. 3g: Gram matrix of representations, G_nm = cos(h_n, h_m), the cosine
-    similarity of the feature vectors (across neurons) of examples n and m.
-    features (..., N, n_neurons) -> (..., N, N); 1 on the diagonal."""
+    """Example x example Gram matrix (a variant of Fig. 3g), G_nm = cos(h_n, h_m), the
+    cosine similarity of the representations (vectors over neurons) of examples n and m.
+    features (..., N, n_neurons) -> (..., N, N); 1 on the diagonal (0 for an all-zero h_n)."""
     U = _unit_rows(features)
     return U @ mT(U)
 
 
 def gram_effective_rank(features):
-    """Fig. 3h: effective rank of the Gram matrix of gram_matrix(features). G = U U^T
-    with U the unit feature rows, so its singular values are sigma(U)^2: computed from
-    the small (N, n_neurons) U instead of the (N, N) G."""
+    """Effective rank of gram_matrix(features), defined as for weights: exp of the entropy
+    of its normalised eigenvalues (= its singular values, G being positive semi-definite).
+    G = U U^T with U the unit feature rows, so its eigenvalues are sigma(U)^2: computed
+    from the small (N, n_neurons) U instead of the (N, N) G."""
     return _entropy_rank(singular_values(_unit_rows(features)) ** 2)
+
+
+def silent_neurons(features):
+    """Neurons whose feature vector f_i (activations over all N examples) is all zero:
+    (..., n_neurons) bool. A ReLU neuron that never fires has no direction, so its
+    cosine with other neurons is undefined (Fig. 3g-h)."""
+    return ~(features != 0).any(axis=-2)
+
+
+def neuron_gram_matrix(features):
+    """Fig. 3g, the paper's Gram matrix: "the cosine similarity of feature vectors across
+    neurons", G_ij = cos(f_i, f_j), f_i = the activations of neuron i over the N examples.
+    features (..., N, n_neurons) (hidden_features) -> (..., n_neurons, n_neurons).
+    Silent neurons (silent_neurons) have no cosine: their row and column are 0 (diagonal
+    too), i.e. they are left out; drop them with the mask to show G (1 on the rest of the
+    diagonal)."""
+    return gram_matrix(mT(features))
+
+
+def neuron_gram_effective_rank(features):
+    """Fig. 3h: effective rank of neuron_gram_matrix(features), exp(H(lambda / sum lambda))
+    of its eigenvalues lambda, as effective_rank for weights; between 1 (all active neurons
+    parallel) and the number of active neurons (all orthogonal). Silent neurons are left
+    out: their zero row adds an eigenvalue 0, which adds 0 log 0 = 0 to the entropy, so the
+    value equals that of the active neurons' Gram matrix alone. (..., N, n) -> scalar or (...,)."""
+    return gram_effective_rank(mT(features))

@@ -125,3 +125,45 @@ def test_generalization_error_is_test_minus_train_loss():
     assert analysis.generalization_error(hist, epoch=1) == pytest.approx(0.2)
     stacked = {"train_loss": [[0.1, 0.2]], "test_loss": [[0.4, 0.3]]}
     np.testing.assert_allclose(analysis.generalization_error(stacked), [0.3, 0.1])
+
+
+def test_neuron_gram_matrix_is_the_cosine_of_neuron_feature_vectors(device):
+    # 3 examples x 4 neurons: f_0 = (1, 0, 0), f_1 = 2 f_0, f_2 = (1, 1, 0), f_3 = 0 (silent)
+    F = device.asarray([[1.0, 2.0, 1.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    G = backend.to_host(analysis.neuron_gram_matrix(F))
+    assert G.shape == (4, 4)
+    assert G[0, 1] == pytest.approx(1.0) and G[0, 2] == pytest.approx(2 ** -0.5)
+    np.testing.assert_allclose(np.diag(G), [1.0, 1.0, 1.0, 0.0], atol=1e-12)
+    np.testing.assert_array_equal(G[3], 0.0)                           # silent: left out (zero row)
+    np.testing.assert_allclose(G, backend.to_host(analysis.gram_matrix(F.T)), atol=1e-12)
+    np.testing.assert_array_equal(backend.to_host(analysis.silent_neurons(F)), [False, False, False, True])
+
+
+def test_neuron_gram_rank_ignores_silent_neurons_and_matches_the_full_matrix(device):
+    F = device.asarray([[1.0, 2.0, 1.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 3.0, 0.0, 0.0]])
+    active = device.asarray(F[:, :3])
+    er = float(analysis.neuron_gram_effective_rank(F))
+    assert er == pytest.approx(float(analysis.neuron_gram_effective_rank(active)), rel=1e-9)
+    assert er == pytest.approx(float(analysis.effective_rank(analysis.neuron_gram_matrix(F))), rel=1e-6)
+    assert 1.0 < er < 3.0
+
+
+def test_neuron_gram_rank_of_parallel_and_orthogonal_neurons(device):
+    parallel = device.asarray([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0]])       # every neuron the same direction
+    assert float(analysis.neuron_gram_effective_rank(parallel)) == pytest.approx(1.0, abs=1e-6)
+    orthogonal = device.eye(5) * 3.0                                   # each neuron fires for one example
+    assert float(analysis.neuron_gram_effective_rank(orthogonal)) == pytest.approx(5.0)
+
+
+def test_neuron_gram_works_on_a_stack_of_networks(device):
+    net = MLP([6, 8, 8, 3], seed=[0, 1, 2])
+    X = device.asarray(np.random.default_rng(0).normal(size=(20, 6)))
+    F = analysis.hidden_features(net, X)                                # (3, 20, 8), last hidden layer
+    assert analysis.neuron_gram_matrix(F).shape == (3, 8, 8)
+    er = backend.to_host(analysis.neuron_gram_effective_rank(F))
+    silent = backend.to_host(analysis.silent_neurons(F))
+    assert er.shape == (3,) and silent.shape == (3, 8)
+    for k in range(3):
+        Fk = backend.to_host(F[k])[:, ~silent[k]]
+        assert er[k] == pytest.approx(float(analysis.neuron_gram_effective_rank(device.asarray(Fk))), rel=1e-6)
+        assert er[k] <= (~silent[k]).sum() + 1e-9

@@ -187,3 +187,16 @@ def test_a_partial_or_quick_run_never_overwrites_the_committed_report(tmp_path, 
     monkeypatch.chdir(tmp_path)
     assert runner.main(["--quick", "--only", "1", "--no-run", "--tutorials", str(tmp_path)]) == 0
     assert (tmp_path / "runs" / "quick" / "REPORT.md").exists()
+
+
+def test_a_tutorial_runs_in_a_notebook_kernel(tmp_path, monkeypatch):
+    """Jupyter / VS Code pass the kernel's own flags (-f kernel.json): a tutorial ignores them,
+    takes its own from MINIFA_TUTORIAL_ARGS, and names its files after 'Tutorial NN'."""
+    import types
+    from minifa.reproduce.tutorial import Tutorial
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setattr(sys, "argv", ["/x/ipykernel_launcher.py", "-f", "/y/kernel-1.json"])
+    monkeypatch.setenv("MINIFA_TUTORIAL_ARGS", f"--quick --out {tmp_path}")
+    run = Tutorial("Tutorial 3: a test\n", paper=dict(n=10), quick=dict(n=2))
+    assert run.size == "quick" and run.cfg.n == 2 and run.stem == "tutorial_03"
+    assert run.args.out == str(tmp_path)

@@ -29,13 +29,15 @@ from minifa.stats import describe, fmt, ttest_ind
 EXPERIMENTS = {"Fig. 2": ("mnist", PAPER.dims), "App. B.3": ("mnist", PAPER.dims_deep),
                "App. B.4-B.6": ("cifar10", (3072, 100, 10))}
 run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epochs=PAPER.epochs,
-                                   n_train=PAPER.n_train, n_test=PAPER.n_test, experiments=list(EXPERIMENTS)),
+                                   n_train=PAPER.n_train, n_test=PAPER.n_test, experiments=list(EXPERIMENTS),
+                                   appB_nets=PAPER.n_nets, appB_bp=True),
                lab=dict(nets=5, epochs=15, n_train=2000, n_test=2000, experiments=["Fig. 2"]),
-               quick=dict(nets=2, n_noise=5_000, epochs=2, n_train=500, n_test=500), init=True,
+               quick=dict(nets=2, n_noise=5_000, epochs=2, n_train=500, n_test=500, appB_nets=2), init=True,
                data=("mnist", "cifar10"), flags={"nets": (int, "networks per condition")},
-               times={"quick": "20 s", "lab": "50 s", "paper": "12 min"})
+               budget=dict(appB_nets=5, appB_bp=False, why="App. B.3-B.6 with 5 networks per condition and no BP "
+                           "reference (CIFAR-10's 3072-wide input makes B.4-B.6 alone ~12 min at n = 10)"),
+               times={"quick": "20 s", "lab": "50 s", "paper": "10 min (--full: 19 min)"})
 cfg = run.cfg
-seeds = [cfg.seed + k for k in range(cfg.nets)]
 run.settings(f"{cfg.n_train} train / {cfg.n_test} test images (balanced), {cfg.epochs} epochs, batch 64, Adam "
              f"lr 1e-4; FA w/: Algorithm 1 with {cfg.n_noise} noise examples; n = {cfg.nets} independent networks "
              f"per condition (own noise and data order), {cfg.init} init")
@@ -72,20 +74,22 @@ def phase(net, data=None, noise_seed=cfg.seed):
             "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan]))}
 
 
-def experiment(key, dims):
-    """Noise for FA w/; data for BP, FA w/o, FA w/; then noise after data (order control)."""
+def experiment(key, dims, n, bp=True):
+    """Noise for FA w/; data for BP, FA w/o, FA w/ (n networks each); then noise after data
+    (order control)."""
     data = run.load(key, "this experiment skipped")
     if data is None:
         return None
     data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),
             *subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True))
-    nets = {c: MLP(dims, rule="bp" if c == "BP" else "fa", seed=seeds, init=cfg.init) for c in ("BP", "FA w/o", "FA w/")}
+    nets = {c: MLP(dims, rule="bp" if c == "BP" else "fa", seed=[cfg.seed + k for k in range(n)], init=cfg.init)
+            for c in ("BP", "FA w/o", "FA w/") if bp or c != "BP"}
     out = {"noise": phase(nets["FA w/"]), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
     out.update({c: phase(n, data) for c, n in nets.items()})
     net_dn = nets["FA w/o"].copy()                             # data -> noise, on a noise stream of its own
     out["data -> noise"] = phase(net_dn, noise_seed=cfg.seed + 1)
     out["data -> noise"]["acc"] = np.asarray([evaluate(net_dn, *data[2:])[1]])
-    for c in ("BP", "FA w/o", "FA w/"):
+    for c in nets:
         out[c]["auc"] = 100 * auc(out[c]["acc"])
         print(f"  {c:<7} AUC {fmt(out[c]['auc'], '%')}   final test accuracy {fmt(100 * out[c]['acc'][-1], '%')}")
     return out
@@ -94,7 +98,8 @@ def experiment(key, dims):
 results = {}
 for name in cfg.experiments:
     print(f"\n{name}: {EXPERIMENTS[name][0]}, {'-'.join(map(str, EXPERIMENTS[name][1]))}")
-    results[name] = experiment(*EXPERIMENTS[name])
+    appB = name != "Fig. 2"
+    results[name] = experiment(*EXPERIMENTS[name], cfg.appB_nets if appB else cfg.nets, not appB or cfg.appB_bp)
 
 
 # %% [markdown]
@@ -162,7 +167,7 @@ def through(ax, r, m, l, what):
 
 
 def learning(ax, r, title):
-    for c in ("BP", "FA w/o", "FA w/"):
+    for c in ("BP", "FA w/o", "FA w/") if "BP" in r else ("FA w/o", "FA w/"):
         band(ax, np.arange(cfg.epochs + 1), 100 * r[c]["acc"], c)
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=title, ylim=(0, 100))
     integer_ticks(ax)
@@ -213,8 +218,9 @@ for row, name in enumerate(("App. B.3", "App. B.4-B.6")):
         bars(bx[row, 2], {"noise -> data": end(r, "FA w/", "ndist"), "data -> noise": end(r, "data -> noise", "ndist")},
              "normalised distance to B_1^T", f"{name}: order")
 run.save_figure(figb, run.stem + "_appB")
+CONDS = ("BP", "FA w/o", "FA w/")
 run.finish(fig, claims, {name: None if r is None else {
-    "auc": {c: describe(r[c]["auc"]) for c in ("BP", "FA w/o", "FA w/")},
-    "final_acc": {c: describe(end(r, c, "acc")) for c in ("BP", "FA w/o", "FA w/", "data -> noise")},
+    "auc": {c: describe(r[c]["auc"]) for c in CONDS if c in r},
+    "final_acc": {c: describe(end(r, c, "acc")) for c in (*CONDS, "data -> noise") if c in r},
     "angle_end": {c: [describe(a) for a in r[c]["angle"][-1]] for c in ("noise", "FA w/o", "FA w/", "data -> noise")},
-    "acc_curve_mean": {c: r[c]["acc"].mean(1).tolist() for c in ("BP", "FA w/o", "FA w/")}} for name, r in results.items()})
+    "acc_curve_mean": {c: r[c]["acc"].mean(1).tolist() for c in CONDS if c in r}} for name, r in results.items()})

@@ -30,6 +30,8 @@ def _g(x):
 def verdict(c):
     if c.get("absent"):
         return "absent (not tested)"
+    if c.get("beyond"):                     # a finding, stated in its own text: no paper to agree with
+        return "significant" if c["p"] is not None and c["p"] < 0.05 else "not significant"
     v = "reproduced" if c["reproduced"] else "**did not reproduce**"
     return v + (" (borderline p)" if borderline(c["p"]) else "")
 

@@ -38,23 +38,29 @@ def _stem(doc):
 
 class Tutorial:
     def __init__(self, doc, paper, lab=None, quick=None, init=False, data=(), times=None,
-                 flags=None, argv=None):
+                 flags=None, budget=None, argv=None):
         """doc: the tutorial's docstring (first line: title). paper/lab/quick: its settings at
         each size (lab and quick only list what they change). flags: extra command-line
-        options {name: (type, help)} whose value overrides the setting of that name."""
+        options {name: (type, help)} whose value overrides the setting of that name (type bool:
+        a switch that sets it True). budget: what the default run changes from the paper's protocol
+        to fit the reproduction's time budget ({name: value}, plus "why": the reason); --full
+        restores the paper's values."""
         self.title, self.stem = doc.strip().splitlines()[0], _stem(doc)
         self.notes, self.deviations, self.t0 = [], [], time.perf_counter()
-        self.args = self._parse(doc, init, data, times or {}, flags or {}, argv)
+        budget = dict(budget or {})
+        why = budget.pop("why", "to fit the reproduction's time budget")
+        self.args = self._parse(doc, init, data, times or {}, flags or {}, argv, bool(budget))
         self.size = "quick" if self.args.quick else "lab" if self.args.lab else "paper"
-        chosen = {**paper, **({"lab": lab, "quick": quick, "paper": None}[self.size] or {})}
+        cut = budget if self.size == "paper" and not getattr(self.args, "full", False) else {}
+        chosen = {**paper, **({"lab": lab, "quick": quick, "paper": cut}[self.size] or {})}
         chosen.update({k: getattr(self.args, k) for k in (flags or {}) if getattr(self.args, k) is not None})
         self.cfg = SimpleNamespace(**chosen, seed=self.args.seed, init=self.args.init or PAPER.init)
         self.paper = SimpleNamespace(**paper)
         backend.set_device(self.args.device)
         os.makedirs(self.args.out, exist_ok=True)
-        self._header(chosen, paper)
+        self._header(chosen, paper, why if cut else None)
 
-    def _parse(self, doc, init, data, times, flags, argv):
+    def _parse(self, doc, init, data, times, flags, argv, budget):
         when = "; ".join(f"{s} {times[s]}" for s in SIZES if s in times)
         ap = argparse.ArgumentParser(
             description=doc.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -69,10 +75,16 @@ class Tutorial:
         ap.add_argument("--seed", type=int, default=0, help="base random seed")
         ap.add_argument("--device", default=os.environ.get("MINIFA_DEVICE") or "auto",
                         choices=backend.DEVICES, help="NumPy (cpu) or CuPy (gpu)")
+        if budget:
+            ap.add_argument("--full", action="store_true", help="the paper's whole protocol (the default "
+                            "leaves part out to fit the reproduction's time budget, and says what)")
         if init:
             ap.add_argument("--init", choices=("he", "pytorch"), help=f"initialisation (default {PAPER.init})")
         for name, (typ, help_) in flags.items():
-            ap.add_argument(f"--{name.replace('_', '-')}", type=typ, help=help_ + " (default: per run size)")
+            if typ is bool:                              # a switch: on when given
+                ap.add_argument(f"--{name.replace('_', '-')}", action="store_const", const=True, help=help_)
+            else:
+                ap.add_argument(f"--{name.replace('_', '-')}", type=typ, help=help_ + " (default: per run size)")
         if argv is None and "ipykernel" in sys.modules:   # a notebook: the kernel's own -f flag is not ours
             args = ap.parse_known_args(os.environ.get("MINIFA_TUTORIAL_ARGS", "").split())[0]
         else:
@@ -80,14 +92,15 @@ class Tutorial:
         args.init = getattr(args, "init", None)
         return args
 
-    def _header(self, chosen, paper):
+    def _header(self, chosen, paper, budget_why=None):
         print(self.title)
         if self.size == "quick":
             print("QUICK RUN: a smoke test with tiny sizes. It checks that the code runs and "
                   "tests nothing: its numbers and verdicts mean nothing.")
         changed = [k for k in chosen if chosen[k] != paper.get(k)]
         if changed:
-            why = {"lab": "--lab, a class-sized run", "quick": "--quick", "paper": "command-line flag"}[self.size]
+            why = {"lab": "--lab, a class-sized run", "quick": "--quick",
+                   "paper": f"{budget_why} (--full runs the paper's protocol)" if budget_why else "command-line flag"}[self.size]
             self.deviation(f"{why}: " + ", ".join(f"{k} {chosen[k]} (paper: {paper.get(k)})" for k in changed))
 
     def deviation(self, text):
