@@ -7,6 +7,7 @@ small module built with types.ModuleType holding the function the exercise asks 
 import importlib.util
 import math
 import os
+import shutil
 import subprocess
 import sys
 import types
@@ -350,6 +351,8 @@ def test_command_line_says_correct_and_exits_0(tmp_path):
     folder.mkdir()
     src = open(CHECK).read()
     (folder / "check.py").write_text(src)
+    shutil.copytree(os.path.join(os.path.dirname(CHECK), "checks"), folder / "checks",   # its per-exercise checks
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "ex3_angle.py").write_text(
         "import numpy as np\n\n\ndef neuron_angles(W, B):\n"
         "    cos = (W.T * B).sum(1) / (np.linalg.norm(W, axis=0) * np.linalg.norm(B, axis=1))\n"

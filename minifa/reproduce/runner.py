@@ -148,12 +148,15 @@ def speed(steps=300):
 
 
 def _last_wall(out, path):
-    """The wall time a tutorial took last time in `out` (0 if unknown): to start long ones first."""
-    try:
-        with open(os.path.join(out, os.path.basename(path)[:-3] + ".json")) as f:
-            return float(json.load(f).get("wall_s") or 0)
-    except (OSError, ValueError):
-        return 0.0
+    """The wall time a tutorial took last time (in `out`, else in the committed reproduction/;
+    0 if unknown): long ones start first, so that parallel jobs end together."""
+    for folder in (out, os.path.join(ROOT, "reproduction")):
+        try:
+            with open(os.path.join(folder, os.path.basename(path)[:-3] + ".json")) as f:
+                return float(json.load(f).get("wall_s") or 0)
+        except (OSError, ValueError):
+            continue
+    return 0.0
 
 
 def _guard(paths, partial, force):
