@@ -110,6 +110,11 @@ def render(results, out, report_path, info):
     L += ["", f"Total wall time of the tutorials (as each one measured itself): {total:.0f} s"
           + (f"; of the whole run ({info.get('jobs', 1)} at a time): {info['wall']:.0f} s" if info.get("wall") else "")
           + (f"; machine speed: {info['speed']}." if info.get("speed") else "."),
+          "", "## Protocol", "", "Each tutorial's settings (network, data, epochs, n, tests: details under each "
+          "tutorial below) and every deviation from the paper's protocol, with its reason.", "",
+          "| tutorial | protocol (ours) | deviations from the paper |", "|---|---|---|",
+          *[f"| {r['num']} | {_cell(_protocol(r))} | {_cell('; '.join((r.get('numbers') or {}).get('deviations', [])) or 'none')} |"
+            for r in results if r.get("numbers")],
           "", "## Claims", "", *HEAD, *_rows(results, out, rdir, beyond=False)]
     beyond = _rows(results, out, rdir, beyond=True)
     if beyond:
@@ -118,6 +123,12 @@ def render(results, out, report_path, info):
     for r in results:
         L += ["", *_section(r, out, rdir)]
     return "\n".join(L) + "\n"
+
+
+def _protocol(r):
+    """The settings line most of a tutorial's claims share (its protocol), or '—'."""
+    settings = [c["settings"] for c in claims_of(r)[0] if c.get("settings")]
+    return max(set(settings), key=settings.count) if settings else "—"
 
 
 def _section(r, out, rdir):
