@@ -33,11 +33,13 @@ from minifa.stats import describe, fmt, ttest_1samp, ttest_ind, ttest_rel
 
 run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epochs=500,
                                    sizes=[100, 200, 400, 800, 1600], depths=[2, 3, 4, 5, 6], depth_size=1600,
-                                   n_test=1000, n_probe=10_000),
-               lab=dict(nets=5, n_noise=100_000, epochs=100, sizes=[100, 400], depths=[2, 3, 4], depth_size=400),
+                                   n_test=1000, n_probe=10_000, bp=True),
+               lab=dict(nets=5, n_noise=100_000, epochs=100, sizes=[100, 400], depths=[2, 3, 4], depth_size=400, bp=False),
                quick=dict(nets=2, n_noise=5_000, epochs=3, sizes=[100, 200], depths=[2, 3], depth_size=200, n_test=200,
                           n_probe=500), init=True, data=("mnist",), flags={"nets": (int, "networks per condition")},
-               times={"quick": "5 s", "lab": "1-2 min", "paper": "~25 min (estimated)"})
+               budget=dict(bp=False, why="no BP reference in the size sweep (it is in no claim of Fig. 3; "
+                           "it adds ~2 min)"),
+               times={"quick": "5 s", "lab": "1-2 min", "paper": "~15 min (--full: ~17 min)"})
 cfg, CLASSES, DEPTH = run.cfg, 10, len(PAPER.dims_deep) - 1     # DEPTH 3: "network depth: 3" (App. C.1)
 K, seeds, to_host = cfg.nets, [cfg.seed + k for k in range(cfg.nets)], backend.to_host
 run.settings(f"FA {'-'.join(map(str, PAPER.dims_deep))}, {cfg.init} init, Algorithm 1 with {cfg.n_noise} noise "
@@ -161,7 +163,7 @@ if data is None:
 else:
     print(f"\nFig. 3e: generalization error (test loss - train loss) after {cfg.epochs} epochs, by training-set size")
     for n in cfg.sizes:
-        res[DEPTH, n] = conditions(DEPTH, n, bp=True)
+        res[DEPTH, n] = conditions(DEPTH, n, bp=cfg.bp)
         claims.append(gap(f"fig3e_generr_n{n}", DEPTH, n, "gen", "Fig. 3e: random-noise pretraining reduces the "
                           f"generalization error (test - train loss) of FA trained on {n} MNIST images."))
     print(f"\nFig. 3f: the same by depth, at training-set size {cfg.depth_size} (depth {DEPTH}: the networks above)")
@@ -229,12 +231,12 @@ ax[4].legend(fontsize=8)
 for a in ax[5:] if data is None else ():       # MNIST absent: see the printed note
     a.set_axis_off()
 if data is not None:
-    CONDS, size = ("BP", "FA w/o", "FA w/"), cfg.depth_size
+    CONDS, size = ("BP", "FA w/o", "FA w/") if cfg.bp else ("FA w/o", "FA w/"), cfg.depth_size
     sweep(ax[5], cfg.sizes, at_size, "gen", CONDS, f"Fig. 3e: generalization error (depth {DEPTH}, {cfg.epochs} epochs)")
-    sweep(ax[6], cfg.depths, at_depth, "gen", CONDS[1:], f"Fig. 3f: generalization error vs depth (size {size})")
+    sweep(ax[6], cfg.depths, at_depth, "gen", CONDS[-2:], f"Fig. 3f: generalization error vs depth (size {size})")
     sweep(ax[7], cfg.sizes, at_size, "gram_examples", CONDS, "variant: Gram rank of examples (not neurons)")
     sweep(ax[10], cfg.sizes, at_size, "gram", CONDS, f"Fig. 3h: Gram rank (neurons) vs size (depth {DEPTH})")
-    sweep(ax[11], cfg.depths, at_depth, "gram", CONDS[1:], f"Fig. 3h: Gram rank (neurons) vs depth (size {size})")
+    sweep(ax[11], cfg.depths, at_depth, "gram", CONDS[-2:], f"Fig. 3h: Gram rank (neurons) vs depth (size {size})")
     F = hidden_features(nets[DEPTH, size], X_test)                      # Fig. 3g: network 0 of each condition
     G, silent, F = to_host(neuron_gram_matrix(F)), to_host(silent_neurons(F)), to_host(F)
     for a, (c, i) in zip(ax[8:10], (("FA w/o", 0), ("FA w/", K))):
