@@ -29,8 +29,6 @@ run = Tutorial(__doc__, paper=dict(trials=3, epochs=20, n_noise=PAPER.n_noise, d
                                                      "deep": (str, "dataset:weight-layers for App. B, or ''")},
                times={"quick": "15 s", "lab": "2 min", "paper": "9 min (--full: 13 min)"})
 cfg = run.cfg
-run.deviation(f"the paper gives no epoch count for Table 1: {cfg.epochs} epochs, where the test-accuracy curves "
-              "(figure, left) have flattened for MNIST and F-MNIST and grow by well under a point an epoch on CIFAR-10")
 CONDS, seeds, pretrained = ("BP", "FA w/o", "FA w/"), [cfg.seed + k for k in range(cfg.trials)], {}
 
 
@@ -83,6 +81,12 @@ for label, key, depth in jobs:
         dims, curves = accuracy_curves(data[key], depth)
         results.append({"dataset": label, "dims": dims, "n_train": len(data[key][0]), "curves": curves,
                         **{c: curves[c][-1].tolist() for c in CONDS}})
+
+slopes = {r["dataset"]: max(np.mean(r["curves"][c][-1] - r["curves"][c][-6]) / 5 for c in CONDS)
+          for r in results if cfg.epochs >= 5}
+run.deviation(f"the paper gives no epoch count for Table 1: ours is {cfg.epochs}, chosen by the test-accuracy curves "
+              "(figure, top row): over their last 5 epochs they rose by at most "
+              + ", ".join(f"{v:.2f} points an epoch on {k}" for k, v in slopes.items()))
 
 # %% [markdown]
 # ## Test: FA w/ more accurate than FA w/o, per dataset and depth
