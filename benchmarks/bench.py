@@ -48,7 +48,6 @@ def minifa_us(n_nets, steps, shared=True, repeats=3):
 
 def profile(n_nets, reps=200):
     """Microseconds of each part of one step of n_nets stacked networks (no helper thread)."""
-    from minifa.fast import flat
     from minifa.noise import Noise
     from minifa.optim import Adam
     net = MLP(DIMS, rule="fa", seed=0 if n_nets == 1 else list(range(n_nets)))
@@ -70,7 +69,7 @@ def profile(n_nets, reps=200):
     parts = {"forward (eq. 1)": us(lambda: net.forward(x, check=False)),
              "backward (eq. 4-5)": us(lambda: net.backward(y, check=False))}
     dW, db = net.backward(y, check=False)
-    parts["Adam"] = us(lambda: opt.step(net.theta, flat(dW + db)))
+    parts["Adam"] = us(lambda: opt.step(net.theta, dW + db))
     parts["noise batch (Box-Muller)"] = us(lambda: Noise().sample(rng, 64, DIMS[0], DIMS[-1]))
     parts["  of which x @ W_0^T alone"] = us(lambda: x @ W.T)
     parts["  of which delta^T x alone"] = us(lambda: d @ x)

@@ -42,8 +42,3 @@ def flat_views(arrays):
         views.append(buffer[start:start + a.size].reshape(a.shape))
         start += a.size
     return buffer, views
-
-
-def flat(arrays):
-    """The arrays' values in one 1-d array, in order: gradients laid out like flat_views' buffer."""
-    return backend.xp.concatenate([a.ravel() for a in arrays])

@@ -3,10 +3,29 @@
 Adam is shown twice: first as the paper writes it (`adam_equations`, new arrays each step),
 then in the in-place form training uses (`Adam.step`: the same arithmetic through one
 scratch buffer, no allocation per step). tests/test_optim_noise.py checks they agree.
-Both update theta, a flat parameter buffer (MLP.theta holds every W and b), from a gradient
-laid out the same way (fast.flat).
+Both update theta, a flat parameter buffer (MLP.theta holds every W and b), from gradients
+that tile it in order (MLP.gradients: every dW, then every db): no flat copy of them is made.
 """
 from . import backend, checks
+
+CHUNK = 1 << 16   # elements per pass on a CPU: the dozen passes over one chunk (64k float32, 256 KB an
+                  # array) stay in the cache instead of streaming theta, m, v and g from memory each time
+
+
+def tiles(theta, grads):
+    """(theta piece, gradient piece) pairs: each gradient array against the slice of theta it
+    tiles, cut into CHUNK-sized pieces on a CPU (one piece each on a GPU: fewer kernel launches)."""
+    grads = [grads] if hasattr(grads, "shape") else grads
+    if sum(g.size for g in grads) != theta.size:
+        raise ValueError(f"gradients hold {sum(g.size for g in grads)} values for {theta.size} parameters")
+    start = 0
+    for g in grads:
+        g = g.reshape(-1)                                 # a view when contiguous
+        step = CHUNK if backend.device == "cpu" else g.size
+        for i in range(0, g.size, step):
+            j = min(i + step, g.size)
+            yield slice(start + i, start + j), g[i:j]
+        start += g.size
 
 
 def adam_equations(theta, g, m, v, t, lr=1e-4, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -27,9 +46,10 @@ class Adam:
         self.lr, self.beta1, self.beta2, self.eps = checks.rate("lr", lr), beta1, beta2, eps
         self.t, self.m, self.v, self.s = 0, None, None, None
 
-    def step(self, theta, g):
-        """Update theta in place from the gradient g (same shape): the equations above,
-        rearranged so every operation writes into m, v or the scratch buffer s."""
+    def step(self, theta, grads):
+        """Update theta in place from its gradient: one array shaped like theta, or a list of
+        arrays that tile it in order (tiles). The equations above, rearranged so every
+        operation writes into m, v or the scratch buffer s."""
         xp = backend.xp
         if self.m is None:
             self.m, self.v = xp.zeros_like(theta), xp.zeros_like(theta)   # m_0 = v_0 = 0
@@ -39,7 +59,11 @@ class Adam:
                              "use a new Adam for another network")
         self.t += 1
         bc1, bc2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t   # bias corrections
-        m, v, s = self.m, self.v, self.s
+        for k, g in tiles(theta, grads):
+            self._update(theta[k], g, self.m[k], self.v[k], self.s[k], bc1, bc2)
+
+    def _update(self, theta, g, m, v, s, bc1, bc2):
+        xp = backend.xp
         m *= self.beta1
         m += xp.multiply(g, 1 - self.beta1, out=s)        # m_t = b1 m_{t-1} + (1-b1) g
         v *= self.beta2
@@ -58,8 +82,9 @@ class SGD:
     def __init__(self, lr=1e-2):
         self.lr = checks.rate("lr", lr)
 
-    def step(self, theta, g):
-        theta -= self.lr * g                              # theta <- theta - lr g
+    def step(self, theta, grads):
+        for k, g in tiles(theta, grads):
+            theta[k] -= self.lr * g                       # theta <- theta - lr g
 
 
 def make(name, lr):

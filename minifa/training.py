@@ -9,7 +9,6 @@ MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the 
 """
 from . import backend, checks, optim
 from .alignment import mean_angle
-from .fast import flat
 from .noise import Noise, NoiseStream
 from .progress import Progress
 from .settings import PAPER
@@ -22,7 +21,7 @@ def step(net, opt, x, y):
     so a GPU never waits for the CPU."""
     net.forward(x, check=False)
     dW, db = net.backward(y, check=False)
-    opt.step(net.theta, flat(net.gradients(dW, db)))
+    opt.step(net.theta, net.gradients(dW, db))
     if net.rule == "kp":
         net.decay()
 
