@@ -11,7 +11,7 @@ data; Fig. 2e-g: the path of W_1 (PCA), and the order: noise -> data ends closer
 data -> noise. App. B.3: the same with 784-100-100-10 (both layers' angles); App. B.4-B.6:
 CIFAR-10. Two-sample t-tests over networks.
 
-    python tutorials/04_fast_learning.py [--quick | --lab] [--nets 10] [--init he]
+    python tutorials/04_fast_learning.py [--quick | --lab | --full] [--nets 10] [--init he]
 """
 # %% [markdown]
 # ## Settings: 5k/5k subsets, 100 epochs, n = 10 per condition (App. B.2); three experiments

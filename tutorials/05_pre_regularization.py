@@ -8,11 +8,10 @@ Then on balanced MNIST subsets, 500 epochs, 1,000 test images: Fig. 3e the gener
 (test - train loss) against training-set size (100-1600), Fig. 3f against depth (2-6 weight
 layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
 across neurons", G_ij = cos(f_i, f_j) with f_i neuron i's activations (last hidden layer) over
-the test images, and its effective rank against size and depth. BP, FA w/o (random init), FA w/
-(same W and B after Algorithm 1): n independent networks each (own init, noise, data order;
-network k starts alike in every condition); two-sample t-tests FA w/ vs FA w/o.
-
-    python tutorials/05_pre_regularization.py [--quick | --lab] [--nets 10] [--init he]
+the test images, and its effective rank against size and depth. FA w/o (random init), FA w/
+(same W and B after Algorithm 1), BP with --full: n independent networks each (own noise and
+data order); two-sample t-tests FA w/ vs FA w/o.
+    python tutorials/05_pre_regularization.py [--quick | --lab | --full] [--nets 10] [--init he]
 """
 # %% [markdown]
 # ## Settings: 784-100-100-10, 500 epochs, sizes 100-1600, depths 2-6 at 1600, 1,000 test images (App. C.1)

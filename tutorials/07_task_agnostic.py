@@ -14,7 +14,7 @@ Fig. 5c (App. D.1): each condition learns each task for 100 epochs (batch 64, Ad
 faster adaptation = a larger area under the test-accuracy curve (AUC). Paired t-tests: FA w/
 and FA w/o are the same networks, with the same adaptation batches and data order.
 
-    python tutorials/07_task_agnostic.py [--quick | --lab] [--nets 10] [--init he]
+    python tutorials/07_task_agnostic.py [--quick | --lab | --full] [--nets 10] [--init he]
 """
 # %% [markdown]
 # ## Settings: three 5k/5k tasks, 784-100-100-10 FA networks, Table D.1's meta-loss, App. D.1's adaptation

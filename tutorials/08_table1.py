@@ -7,7 +7,7 @@ feedback alignment (FA w/o), and by feedback alignment after Algorithm 1 (FA w/)
 STL-10; an absent one is listed as absent, never replaced. App. B repeats the comparison with a
 deeper network (784-100-100-10 on MNIST, 3072-100-100-10 on CIFAR-10). Two-sample t-tests.
 
-    python tutorials/08_table1.py [--quick | --lab] [--epochs E] [--deep mnist:3,cifar10:3]
+    python tutorials/08_table1.py [--quick | --lab | --full] [--epochs E] [--deep mnist:3,cifar10:3]
 """
 # %% [markdown]
 # ## Settings: full training sets, 3 trials, epochs chosen by convergence (the paper gives none)
