@@ -200,3 +200,17 @@ def test_a_tutorial_runs_in_a_notebook_kernel(tmp_path, monkeypatch):
     run = Tutorial("Tutorial 3: a test\n", paper=dict(n=10), quick=dict(n=2))
     assert run.size == "quick" and run.cfg.n == 2 and run.stem == "tutorial_03"
     assert run.args.out == str(tmp_path)
+
+
+def test_a_budget_cut_is_printed_and_full_restores_the_papers_protocol(tmp_path, capsys):
+    """The default (paper) size may leave a part out to fit the time budget: said as a deviation
+    with its reason; --full runs the paper's values; --lab and --quick keep their own."""
+    from minifa.reproduce.tutorial import Tutorial
+    kw = dict(paper=dict(depths=[2, 3, 4, 5, 6], bp=True), lab=dict(depths=[2]),
+              budget=dict(depths=[2, 4, 6], why="to fit the budget"))
+    run = Tutorial("Tutorial 5: t\n", argv=["--out", str(tmp_path)], **kw)
+    assert run.cfg.depths == [2, 4, 6] and run.cfg.bp is True
+    assert "to fit the budget (--full runs the paper's protocol): depths [2, 4, 6] (paper: [2, 3, 4, 5, 6])" in capsys.readouterr().out
+    full = Tutorial("Tutorial 5: t\n", argv=["--full", "--out", str(tmp_path)], **kw)
+    assert full.cfg.depths == [2, 3, 4, 5, 6] and not full.deviations
+    assert Tutorial("Tutorial 5: t\n", argv=["--lab", "--out", str(tmp_path)], **kw).cfg.depths == [2]

@@ -30,12 +30,13 @@ EXPERIMENTS = {"Fig. 2": ("mnist", PAPER.dims), "App. B.3": ("mnist", PAPER.dims
                "App. B.4-B.6": ("cifar10", (3072, 100, 10))}
 run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epochs=PAPER.epochs,
                                    n_train=PAPER.n_train, n_test=PAPER.n_test, experiments=list(EXPERIMENTS),
-                                   appB_nets=PAPER.n_nets, appB_bp=True),
+                                   appB_nets=PAPER.n_nets, appB_bp=True, appB_order=True),
                lab=dict(nets=5, epochs=15, n_train=2000, n_test=2000, experiments=["Fig. 2"]),
                quick=dict(nets=2, n_noise=5_000, epochs=2, n_train=500, n_test=500, appB_nets=2), init=True,
                data=("mnist", "cifar10"), flags={"nets": (int, "networks per condition")},
-               budget=dict(appB_nets=5, appB_bp=False, why="App. B.3-B.6 with 5 networks per condition and no BP "
-                           "reference (CIFAR-10's 3072-wide input makes B.4-B.6 alone ~12 min at n = 10)"),
+               budget=dict(appB_nets=5, appB_bp=False, appB_order=False, why="App. B.3-B.6 with 5 networks per "
+                           "condition, no BP reference and no data -> noise control (CIFAR-10's 3072-wide input makes "
+                           "B.4-B.6 alone ~12 min at n = 10)"),
                times={"quick": "20 s", "lab": "50 s", "paper": "10 min (--full: 19 min)"})
 cfg = run.cfg
 EVERY = 2 if cfg.epochs >= 50 else 1           # epochs between test-accuracy points of the AUC
@@ -78,7 +79,7 @@ def phase(net, data=None, noise_seed=cfg.seed):
             "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan]))}
 
 
-def experiment(key, dims, n, bp=True):
+def experiment(key, dims, n, bp=True, order=True):
     """Noise for FA w/; data for BP, FA w/o, FA w/ (n networks each); then noise after data
     (order control)."""
     data = run.load(key, "this experiment skipped")
@@ -90,9 +91,10 @@ def experiment(key, dims, n, bp=True):
             for c in ("BP", "FA w/o", "FA w/") if bp or c != "BP"}
     out = {"noise": phase(nets["FA w/"]), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
     out.update({c: phase(n, data) for c, n in nets.items()})
-    net_dn = nets["FA w/o"].copy()                             # data -> noise, on a noise stream of its own
-    out["data -> noise"] = phase(net_dn, noise_seed=cfg.seed + 1)
-    out["data -> noise"]["acc"] = np.asarray([evaluate(net_dn, *data[2:])[1]])
+    if order:
+        net_dn = nets["FA w/o"].copy()                         # data -> noise, on a noise stream of its own
+        out["data -> noise"] = phase(net_dn, noise_seed=cfg.seed + 1)
+        out["data -> noise"]["acc"] = np.asarray([evaluate(net_dn, *data[2:])[1]])
     for c in nets:
         out[c]["auc"] = 100 * auc(out[c]["acc"], x=out[c]["x"] / cfg.n_train)
         print(f"  {c:<7} AUC {fmt(out[c]['auc'], '%')}   final test accuracy {fmt(100 * out[c]['acc'][-1], '%')}")
@@ -103,7 +105,8 @@ results = {}
 for name in cfg.experiments:
     print(f"\n{name}: {EXPERIMENTS[name][0]}, {'-'.join(map(str, EXPERIMENTS[name][1]))}")
     appB = name != "Fig. 2"
-    results[name] = experiment(*EXPERIMENTS[name], cfg.appB_nets if appB else cfg.nets, not appB or cfg.appB_bp)
+    results[name] = experiment(*EXPERIMENTS[name], cfg.appB_nets if appB else cfg.nets, not appB or cfg.appB_bp,
+                               not appB or cfg.appB_order)
 
 
 # %% [markdown]
@@ -146,7 +149,7 @@ for name, r in results.items():
                    C.compare("fig2d_distance_normalized", "Fig. 2d, scale removed: ||W_1/||W_1|| - B_1^T/||B_1|| ||_F of FA w/ "
                              "below FA w/o.", end(r, "FA w/", "ndist"), end(r, "FA w/o", "ndist"), ("FA w/", "FA w/o"), **lower)]
     for m, what in (("dist", "||W_1 - B_1^T||_F"), ("ndist", "normalised distance")):
-        if tag != "appB3" and (m == "ndist" or tag == "fig2"):
+        if "data -> noise" in r and tag != "appB3" and (m == "ndist" or tag == "fig2"):
             claims.append(C.compare(f"{tag}fg_order_{m}", f"{name}: random training must come before data training: noise -> "
                                     f"data ends closer to B_1 than data -> noise ({what}){on}.", end(r, "FA w/", m),
                                     end(r, "data -> noise", m), ("noise -> data", "data -> noise"), **lower))
@@ -218,13 +221,16 @@ for row, name in enumerate(("App. B.3", "App. B.4-B.6")):
     if name == "App. B.3":
         through(bx[row, 2], r, "angle", 1, "angle W_2^T vs B_2 (deg)")
         bx[row, 2].set_title(f"{name}: angle of W_2 through noise, then data")
-    else:
+    elif "data -> noise" in r:
         bars(bx[row, 2], {"noise -> data": end(r, "FA w/", "ndist"), "data -> noise": end(r, "data -> noise", "ndist")},
              "normalised distance to B_1^T", f"{name}: order")
+    else:
+        bars(bx[row, 2], {"FA w/o": end(r, "FA w/o", "ndist"), "FA w/": end(r, "FA w/", "ndist")},
+             "normalised distance to B_1^T", f"{name}: distance to feedback")
 run.save_figure(figb, run.stem + "_appB")
 CONDS = ("BP", "FA w/o", "FA w/")
 run.finish(fig, claims, {name: None if r is None else {
     "auc": {c: describe(r[c]["auc"]) for c in CONDS if c in r},
     "final_acc": {c: describe(end(r, c, "acc")) for c in (*CONDS, "data -> noise") if c in r},
-    "angle_end": {c: [describe(a) for a in r[c]["angle"][-1]] for c in ("noise", "FA w/o", "FA w/", "data -> noise")},
+    "angle_end": {c: [describe(a) for a in r[c]["angle"][-1]] for c in ("noise", "FA w/o", "FA w/", "data -> noise") if c in r},
     "acc_curve_mean": {c: r[c]["acc"].mean(1).tolist() for c in CONDS if c in r}} for name, r in results.items()})

@@ -36,11 +36,11 @@ run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epo
                lab=dict(nets=5, n_noise=100_000, epochs=100, sizes=[100, 400], depths=[2, 3, 4], depth_size=400, bp=False),
                quick=dict(nets=2, n_noise=5_000, epochs=3, sizes=[100, 200], depths=[2, 3], depth_size=200, n_test=200,
                           n_probe=500), init=True, data=("mnist",), flags={"nets": (int, "networks per condition")},
-               budget=dict(bp=False, why="no BP reference in the size sweep (it is in no claim of Fig. 3; "
-                           "it adds ~2 min)"),
-               times={"quick": "5 s", "lab": "1-2 min", "paper": "~15 min (--full: ~17 min)"})
+               budget=dict(bp=False, depths=[2, 4, 6], why="the depth sweep at 2, 4 and 6 layers (3 is the size "
+                           "sweep's), and no BP reference in the size sweep (in no claim): ~8 min less"),
+               times={"quick": "5 s", "lab": "1-2 min", "paper": "~19 min (--full: ~25 min)"})
 cfg, CLASSES, DEPTH = run.cfg, 10, len(PAPER.dims_deep) - 1     # DEPTH 3: "network depth: 3" (App. C.1)
-K, seeds, to_host = cfg.nets, [cfg.seed + k for k in range(cfg.nets)], backend.to_host
+K, seeds, DEPTHS = cfg.nets, [cfg.seed + k for k in range(cfg.nets)], sorted(set(cfg.depths) | {DEPTH})
 run.settings(f"FA {'-'.join(map(str, PAPER.dims_deep))}, {cfg.init} init, Algorithm 1 with {cfg.n_noise} noise "
              f"examples; MNIST balanced training subsets {cfg.sizes}, {cfg.epochs} epochs, batch 64, Adam lr 1e-4, "
              f"{cfg.n_test} test images (balanced); depth sweep {cfg.depths} weight layers at size {cfg.depth_size}; "
@@ -73,7 +73,7 @@ def noise_pretrained(depth):
         net = MLP(dims(depth), rule="fa", seed=seeds, init=cfg.init)
 
         def log(net, hist):        # Fig. 3d: (examples seen, effective rank of each W_l), depth 3 only
-            erank_log.append([hist["examples"][-1]] + [to_host(effective_rank(W)) for W in net.W])
+            erank_log.append([hist["examples"][-1]] + [backend.to_host(effective_rank(W)) for W in net.W])
         pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=log if depth == DEPTH else None,
                        log_every=max(1, -(-cfg.n_noise // 64) // (5 if run.size == "quick" else 25)))
         pre[depth] = net
@@ -86,8 +86,8 @@ def noise_pretrained(depth):
 before, after = "FA w/o (random init)", "FA w/ (after noise)"
 nets0 = {before: MLP(dims(DEPTH), rule="fa", seed=seeds, init=cfg.init), after: noise_pretrained(DEPTH)}
 probe = "MNIST test images" if data else "N(0, I) noise inputs"
-X_probe = data[2][:cfg.n_probe] if data else to_host(backend.rng(cfg.seed + 1).standard_normal((cfg.n_probe, 784)))
-p = {k: to_host(readout_probabilities(n, X_probe)) for k, n in nets0.items()}     # (K, images, C)
+X_probe = data[2][:cfg.n_probe] if data else backend.to_host(backend.rng(cfg.seed + 1).standard_normal((cfg.n_probe, 784)))
+p = {k: backend.to_host(readout_probabilities(n, X_probe)) for k, n in nets0.items()}     # (K, images, C)
 print(f"\nFig. 3b: readout probability of each neuron over {len(X_probe)} {probe}, one-sample t-test against 1/C")
 for k, q in p.items():
     t = ttest_1samp(q[0, :, 0], 1 / CLASSES)
@@ -101,8 +101,8 @@ print(f"  (extra, not a claim) mean |p_c - 1/C| over images and neurons, per net
 claims = [C.same("fig3b_readout_chance", "Fig. 3b: after random-noise training each readout probability approaches the "
                  f"chance level 1/C: readout neuron 0 (network 0) over {len(X_probe)} {probe} does not differ from 1/10 "
                  "(paper: one-sample t-test, NS).", p[after][0, :, 0], 1 / CLASSES, "p_0 after noise", digits=4)]
-sv = {k: [to_host(singular_values(W)) for W in n.W] for k, n in nets0.items()}
-er = {k: [to_host(effective_rank(W)) for W in n.W] for k, n in nets0.items()}
+sv = {k: [backend.to_host(singular_values(W)) for W in n.W] for k, n in nets0.items()}
+er = {k: [backend.to_host(effective_rank(W)) for W in n.W] for k, n in nets0.items()}
 print("\nFig. 3c-d: effective rank exp(H(sigma / sum sigma)) of each W_l, per network")
 for l in range(DEPTH):
     full = min(dims(DEPTH)[l:l + 2])
@@ -141,8 +141,8 @@ def conditions(depth, n, bp):
                      record_every=cfg.epochs, train_metrics=False)     # only the end is needed
         F = hidden_features(net, X_test)                                # (stack, test images, 100)
         m = {"gen": generalization_error(hist), "test_acc": 100 * np.asarray(hist["test_acc"][-1]),
-             "gram": to_host(neuron_gram_effective_rank(F)), "silent": to_host(silent_neurons(F).sum(-1)),
-             "gram_examples": to_host(gram_effective_rank(F))}
+             "gram": backend.to_host(neuron_gram_effective_rank(F)), "silent": backend.to_host(silent_neurons(F).sum(-1)),
+             "gram_examples": backend.to_host(gram_effective_rank(F))}
         out.update({c: {k: v[i * K:(i + 1) * K] for k, v in m.items()} for i, c in enumerate(conds)})
     nets[depth, n] = stacks["FA w/o", "FA w/"]
     print("    " + ";  ".join(f"{c} {C.pm(r['gen'], digits=3)} (test acc {r['test_acc'].mean():.1f}%, Gram rank "
@@ -172,7 +172,7 @@ else:
             claims.append(gap(f"fig3f_generr_depth{d}", *at_depth(d), "gen", "Fig. 3f: random-noise pretraining "
                               f"reduces the generalization error of a {d}-layer FA network."))
     print(f"\nFig. 3g-h: Gram matrix of the last hidden layer's neurons over {cfg.n_test} test images, effective rank")
-    for d in cfg.depths:
+    for d in DEPTHS:
         claims.append(gap("fig3h_gram_erank" + ("" if d == DEPTH else f"_depth{d}"), *at_depth(d), "gram",
                           "Fig. 3h: the pre-regularization lets the network learn simple solutions of a low rank: the "
                           "effective rank of the Gram matrix of the last hidden layer's neurons is lower for FA w/ "
@@ -232,12 +232,12 @@ for a in ax[5:] if data is None else ():       # MNIST absent: see the printed n
 if data is not None:
     CONDS, size = ("BP", "FA w/o", "FA w/") if cfg.bp else ("FA w/o", "FA w/"), cfg.depth_size
     sweep(ax[5], cfg.sizes, at_size, "gen", CONDS, f"Fig. 3e: generalization error (depth {DEPTH}, {cfg.epochs} epochs)")
-    sweep(ax[6], cfg.depths, at_depth, "gen", CONDS[-2:], f"Fig. 3f: generalization error vs depth (size {size})")
+    sweep(ax[6], DEPTHS, at_depth, "gen", CONDS[-2:], f"Fig. 3f: generalization error vs depth (size {size})")
     sweep(ax[7], cfg.sizes, at_size, "gram_examples", CONDS, "variant: Gram rank of examples (not neurons)")
     sweep(ax[10], cfg.sizes, at_size, "gram", CONDS, f"Fig. 3h: Gram rank (neurons) vs size (depth {DEPTH})")
-    sweep(ax[11], cfg.depths, at_depth, "gram", CONDS[-2:], f"Fig. 3h: Gram rank (neurons) vs depth (size {size})")
+    sweep(ax[11], DEPTHS, at_depth, "gram", CONDS[-2:], f"Fig. 3h: Gram rank (neurons) vs depth (size {size})")
     F = hidden_features(nets[DEPTH, size], X_test)                      # Fig. 3g: network 0 of each condition
-    G, silent, F = to_host(neuron_gram_matrix(F)), to_host(silent_neurons(F)), to_host(F)
+    G, silent, F = backend.to_host(neuron_gram_matrix(F)), backend.to_host(silent_neurons(F)), backend.to_host(F)
     for a, (c, i) in zip(ax[8:10], (("FA w/o", 0), ("FA w/", K))):
         keep = np.flatnonzero(~silent[i])                                # preferred digit of each active neuron:
         o = keep[np.argsort(np.argmax([F[i][y_test == d][:, keep].mean(0) for d in range(CLASSES)], 0), kind="stable")]

@@ -15,7 +15,7 @@ after data. Tests: two-sample t-tests w/ vs w/o (AUC, final accuracy, angle afte
 before vs after noise (angle). Each result is stated as a finding, whichever way it comes out;
 none is a claim of the paper (REPRODUCTION.md, "Beyond the paper"). Watch KP's ||W_l||_F: its
 decay (model.KP_DECAY per step, on W and B) shrinks W during Algorithm 1 as well as W - B^T.
-By default only 784-100-10 (the whole reproduction must fit ~30 min); --full adds 784-100-100-10.
+By default only 784-100-10 (the whole reproduction must fit ~30 min); --full adds 784-100-100-10 and BP.
 
     python tutorials/09_other_rules.py [--quick | --lab | --full] [--nets 10] [--init he]
 """
@@ -37,14 +37,14 @@ NETS = {2: PAPER.dims, 3: PAPER.dims_deep}            # depth (weight layers) ->
 STAGES = {"before": "before", "noise": "after noise", "w/o": "after data w/o", "w/": "w/"}
 W_O, W_ = COLORS["FA w/o"], COLORS["FA w/"]          # w/o and w/ noise: one colour each, every panel
 run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epochs=PAPER.epochs,
-                                   n_train=PAPER.n_train, n_test=PAPER.n_test, deep=True),
-               lab=dict(nets=5, n_noise=200_000, epochs=15, n_train=2000, n_test=2000, deep=False),
+                                   n_train=PAPER.n_train, n_test=PAPER.n_test, deep=True, bp=True),
+               lab=dict(nets=5, n_noise=200_000, epochs=15, n_train=2000, n_test=2000, deep=False, bp=False),
                quick=dict(nets=2, n_noise=3_000, epochs=2, n_train=300, n_test=300), init=True,
                data=("mnist",), flags={"nets": (int, "networks per condition")},
-               budget=dict(deep=False, why="784-100-100-10 (App. B.3's net) left out: it would more than double "
-                           "this tutorial and take the whole reproduction past ~30 min"),
-               times={"quick": "5 s", "lab": "70 s", "paper": "~6 min, estimated (784-100-10 only; "
-                      "--full, with 784-100-100-10: ~14 min)"})
+               budget=dict(deep=False, bp=False, why="784-100-100-10 (App. B.3's net) and the BP reference line "
+                           "left out: they would more than double this tutorial and take the whole reproduction past "
+                           "~30 min"),
+               times={"quick": "5 s", "lab": "70 s", "paper": "9 min (--full: ~20 min)"})
 cfg = run.cfg
 seeds = [cfg.seed + k for k in range(cfg.nets)]
 depths = [2, 3] if cfg.deep or run.size == "quick" else [2]
@@ -110,7 +110,8 @@ if data is not None:
             *subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True))
     for d in depths:
         print(f"\n{'-'.join(map(str, NETS[d]))}")
-        bp[d] = learn(MLP(NETS[d], rule="bp", seed=seeds, init=cfg.init), data)
+        if cfg.bp:
+            bp[d] = learn(MLP(NETS[d], rule="bp", seed=seeds, init=cfg.init), data)
         results[d] = {}
         for rule in RULES:
             if rule == "dfa" and d == 2:   # one hidden layer: B_1^d is B_1 and delta_L is delta_2, so DFA
@@ -166,7 +167,8 @@ for c in claims:
 def curves(ax, d, rule):
     r = results[d][rule]
     x = r["w/"]["epoch"]
-    ax.plot(x, bp[d]["acc"].mean(axis=1), color=COLORS["BP"], ls="--", lw=1, label="BP (mean)")
+    if d in bp:
+        ax.plot(bp[d]["epoch"], bp[d]["acc"].mean(axis=1), color=COLORS["BP"], ls="--", lw=1, label="BP (mean)")
     band(ax, x, r["w/o"]["acc"], "w/o noise", color=W_O)
     band(ax, x, r["w/"]["acc"], "w/ noise", color=W_)
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=(0, 100),
@@ -212,5 +214,5 @@ for row, d in enumerate(results):
     differences(ax[row, -1], d)
 if not results:
     ax[0, 0].text(0.5, 0.5, "MNIST absent: nothing run (see the notes)", ha="center")
-run.finish(fig, claims, {f"{d}layer": {"bp": curve(bp[d]), **{rule: summary(r) for rule, r in results[d].items()}}
+run.finish(fig, claims, {f"{d}layer": {"bp": curve(bp[d]) if d in bp else None, **{rule: summary(r) for rule, r in results[d].items()}}
                          for d in results})
