@@ -3,7 +3,8 @@
 Workload: one FA training step of 784-100-10 on a batch of 64, Gaussian noise sampling
 and Adam included (Algorithm 1's inner loop). Prints microseconds per network-step for
 minifa with 1, 10 and 100 stacked networks and for PyTorch (a custom autograd function
-for the FA backward, torch.optim.Adam), all measured in this run, and the ratio.
+for the FA backward, torch.optim.Adam; at its default thread count and at one thread), all
+measured in this run, and the ratio to the faster PyTorch row.
 Then the wall time of the paper's Fig. 2 protocol (10 seeds x BP / FA w/o / FA w/,
 5x10^5 noise examples, 100 epochs of 5k MNIST) with minifa.
 
@@ -135,26 +136,39 @@ def torch_us(steps, device="cpu", repeats=3):
     return best
 
 
+def torch_table(steps, device):
+    """PyTorch's rows: its default thread count and, on a CPU, one thread (on a loaded or
+    shared machine one thread can be the faster; the faster row is the reference)."""
+    t = torch_us(steps, device)
+    if t is None:
+        return []
+    import torch
+    n = torch.get_num_threads()
+    rows = [(f"PyTorch {torch.__version__}, 1 network ({device}, {n} thr)", t)]
+    if device == "cpu" and n > 1:
+        torch.set_num_threads(1)
+        rows.append((f"PyTorch {torch.__version__}, 1 network ({device}, 1 thr)", torch_us(steps, device)))
+        torch.set_num_threads(n)
+    return rows
+
+
 def table(steps, torch_device):
     rows = [("minifa, 1 network", minifa_us(1, steps), 1)]
     for k in (10, 100):
         rows.append((f"minifa, {k} stacked (shared noise)", minifa_us(k, max(steps // k * 4, 20)), k))
     rows.append(("minifa, 10 stacked (own noise each)", minifa_us(10, max(steps // 2, 20), shared=False), 10))
-    t = torch_us(steps, torch_device)
+    torch_rows = torch_table(steps, torch_device)
+    t = min(us for _, us in torch_rows) if torch_rows else None   # the faster PyTorch is the reference
     from minifa.threads import policy
     blas = os.environ.get("OPENBLAS_NUM_THREADS") or f"{policy()} (minifa's policy in its loops, threads.py)"
     print(f"\nOne FA step of 784-100-10, batch 64, noise + Adam; {backend.device} "
           f"({os.cpu_count()} cores, BLAS threads: {blas}), float32, minifa on {backend.xp.__name__}")
     print(f"{'':40s} {'us / network-step':>18s} {'vs PyTorch':>11s}")
-    for name, us, _ in rows:
+    for name, us in [(n, u) for n, u, _ in rows] + torch_rows:
         ratio = f"{us / t:.2f}x" if t else "-"
         print(f"{name:40s} {us:18.1f} {ratio:>11s}")
     if t is None:
         print("PyTorch: skipped (torch is not installed; pip install torch to compare)")
-    else:
-        import torch
-        name = f"PyTorch {torch.__version__}, 1 network ({torch_device}, {torch.get_num_threads()} thr)"
-        print(f"{name:40s} {t:18.1f} {'1.00x':>11s}")
     return rows, t
 
 

@@ -19,7 +19,7 @@ from minifa.stats import fmt
 
 run = Tutorial(__doc__, paper=dict(n_noise=PAPER.n_noise, nets=5), quick=dict(n_noise=50_000),
                init=True, flags={"nets": (int, "networks trained at once (stacked)")},
-               times={"quick": "5 s", "lab": "the paper's size, 20 s", "paper": "20 s"})
+               times={"quick": "5 s", "lab": "the paper's size, 25 s", "paper": "25 s"})
 cfg = run.cfg
 seeds = [cfg.seed + k for k in range(cfg.nets)]
 print(f"Algorithm 1: {cfg.nets} x FA 784-100-10 ({cfg.init} init), "

@@ -17,7 +17,7 @@ from minifa.reproduce.tutorial import Tutorial
 from minifa.stats import describe
 
 run = Tutorial(__doc__, paper=dict(n_noise=PAPER.n_noise), quick=dict(n_noise=150_000),
-               init=True, times={"quick": "10 s", "lab": "the paper's size, 30 s", "paper": "30 s"})
+               init=True, times={"quick": "10 s", "lab": "the paper's size, 26 s", "paper": "30 s"})
 cfg = run.cfg
 NOISES = [Noise(), Noise(std=0.5), Noise(std=2.0), Noise(mean=1.0), Noise("uniform", low=-1.0, high=1.0),
           Noise("uniform", low=0.0, high=1.0)]

@@ -37,7 +37,7 @@ run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epo
                budget=dict(appB_nets=5, appB_bp=False, appB_order=False, why="App. B.3-B.6 with 5 networks per "
                            "condition, no BP reference and no data -> noise control (CIFAR-10's 3072-wide input makes "
                            "B.4-B.6 alone ~12 min at n = 10)"),
-               times={"quick": "20 s", "lab": "50 s", "paper": "10 min (--full: 19 min)"})
+               times={"quick": "20 s", "lab": "47 s", "paper": "10 min (--full: 19 min)"})
 cfg = run.cfg
 EVERY = 2 if cfg.epochs >= 50 else 1           # epochs between test-accuracy points of the AUC
 if EVERY > 1:

@@ -38,7 +38,7 @@ run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epo
                           n_probe=500), init=True, data=("mnist",), flags={"nets": (int, "networks per condition")},
                budget=dict(bp=False, depths=[2, 4, 6], why="the depth sweep at 2, 4 and 6 layers (3 is the size "
                            "sweep's), and no BP reference in the size sweep (in no claim): ~8 min less"),
-               times={"quick": "5 s", "lab": "1-2 min", "paper": "~19 min (--full: ~25 min)"})
+               times={"quick": "5 s", "lab": "31 s", "paper": "~18 min (--full: ~25 min)"})
 cfg, CLASSES, DEPTH = run.cfg, 10, len(PAPER.dims_deep) - 1     # DEPTH 3: "network depth: 3" (App. C.1)
 K, seeds, DEPTHS = cfg.nets, [cfg.seed + k for k in range(cfg.nets)], sorted(set(cfg.depths) | {DEPTH})
 run.settings(f"FA {'-'.join(map(str, PAPER.dims_deep))}, {cfg.init} init, Algorithm 1 with {cfg.n_noise} noise "

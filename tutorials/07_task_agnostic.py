@@ -40,7 +40,7 @@ run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, n_t
                data=tuple(TASKS.values()), flags={"nets": (int, "networks per condition")},
                budget=dict(bp_adapt=False, why="no BP reference in Fig. 5c (in no claim; a third of its time, ~2.5 "
                            "min); BP's meta-loss stays"),
-               times={"quick": "5 s", "lab": "50-80 s", "paper": "~8 min (--full: ~10 min)"})
+               times={"quick": "5 s", "lab": "26 s", "paper": "~7 min (--full: ~10 min)"})
 cfg = run.cfg
 seeds = [cfg.seed + k for k in range(cfg.nets)]
 CHECKPOINTS, LOGS = 10, 40       # meta-loss measurements and angle records through Algorithm 1

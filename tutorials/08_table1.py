@@ -28,7 +28,7 @@ run = Tutorial(__doc__, paper=dict(trials=3, epochs=20, n_noise=PAPER.n_noise, d
                quick=dict(trials=2, epochs=1, n_noise=10_000, deep="mnist:3", n_train=2000), init=True,
                data=tuple(DATASETS.values()), flags={"epochs": (int, "training epochs"),
                                                      "deep": (str, "dataset:weight-layers for App. B, or ''")},
-               times={"quick": "15 s", "lab": "2 min", "paper": "9 min (--full: 15 min)"})
+               times={"quick": "15 s", "lab": "110 s", "paper": "9 min (--full: 15 min)"})
 cfg = run.cfg
 CONDS, seeds, pretrained = ("BP", "FA w/o", "FA w/"), [cfg.seed + k for k in range(cfg.trials)], {}
 

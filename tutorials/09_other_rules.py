@@ -44,7 +44,7 @@ run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epo
                budget=dict(deep=False, bp=False, why="784-100-100-10 (App. B.3's net) and the BP reference line "
                            "left out: they would more than double this tutorial and take the whole reproduction past "
                            "~30 min"),
-               times={"quick": "5 s", "lab": "70 s", "paper": "9 min (--full: ~20 min)"})
+               times={"quick": "5 s", "lab": "40 s", "paper": "8 min (--full: ~20 min)"})
 cfg = run.cfg
 seeds = [cfg.seed + k for k in range(cfg.nets)]
 depths = [2, 3] if cfg.deep or run.size == "quick" else [2]
