@@ -129,6 +129,7 @@ def finding(id, where, said, a, b, names, larger=True, paired=False, unit="%", d
     said = (helping, the opposite, the measure). Its verdict is true when noise helps."""
     c = C.compare(id, "", a, b, names, larger=larger, paired=paired, unit=unit, digits=digits)
     up, down, measure = said
+    c["test"] = c["test"].replace(" > ", " vs ").replace(" < ", " vs ") + " (two-sided)"   # a finding has no side
     what = up if c["p"] < C.ALPHA and c["reproduced"] else down if c["p"] < C.ALPHA else f"does not change {measure}"
     c["claim"] = (f"{where}: noise pretraining {what}: {names[0]} {np.mean(a):.{digits}f}{unit} vs "
                   f"{names[1]} {np.mean(b):.{digits}f}{unit}, p = {c['p']:.2g}")

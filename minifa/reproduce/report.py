@@ -90,7 +90,8 @@ def render(results, out, report_path, info):
          f"Machine: {info['machine']}. Run size: {info.get('size', 'paper')}"
          + (f"; initialisation '{info['init']}' in every tutorial that takes --init." if info.get("init") else "."),
          "A claim is *reproduced* when its test gives the paper's result (p < 0.05 in the paper's "
-         "direction, or p ≥ 0.05 where the paper reports no difference); *borderline* marks "
+         "direction, or p ≥ 0.05 where the paper reports no difference; p is two-sided, Student's "
+         "t-test, and a claim in one direction also needs the sign of t); *borderline* marks "
          "0.01 ≤ p < 0.1, where round-off differences between machines can flip the verdict. "
          "Each tutorial prints every deviation from the paper's protocol, listed below.", "",
          f"**Tally: {rep} of {rep + nrep} tested claims reproduced, {nrep} not, {absent} absent "
