@@ -28,6 +28,7 @@ from minifa.stats import describe, fmt, ttest_ind
 
 EXPERIMENTS = {"Fig. 2": ("mnist", PAPER.dims), "App. B.3": ("mnist", PAPER.dims_deep),
                "App. B.4-B.6": ("cifar10", (3072, 100, 10))}
+CONDS = ("BP", "FA w/o", "FA w/")                      # trained on data; BP may be left out of App. B
 run = Tutorial(__doc__, paper=dict(nets=PAPER.n_nets, n_noise=PAPER.n_noise, epochs=PAPER.epochs,
                                    n_train=PAPER.n_train, n_test=PAPER.n_test, experiments=list(EXPERIMENTS),
                                    appB_nets=PAPER.n_nets, appB_bp=True, appB_order=True),
@@ -88,7 +89,7 @@ def experiment(key, dims, n, bp=True, order=True):
     data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),
             *subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True))
     nets = {c: MLP(dims, rule="bp" if c == "BP" else "fa", seed=[cfg.seed + k for k in range(n)], init=cfg.init)
-            for c in ("BP", "FA w/o", "FA w/") if bp or c != "BP"}
+            for c in CONDS if bp or c != "BP"}
     out = {"noise": phase(nets["FA w/"]), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
     out.update({c: phase(n, data) for c, n in nets.items()})
     if order:
@@ -174,7 +175,7 @@ def through(ax, r, m, l, what):
 
 
 def learning(ax, r, title):
-    for c in ("BP", "FA w/o", "FA w/") if "BP" in r else ("FA w/o", "FA w/"):
+    for c in [c for c in CONDS if c in r]:
         band(ax, r[c]["x"] / cfg.n_train, 100 * r[c]["acc"], c)
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=title, ylim=(0, 100))
     integer_ticks(ax)
@@ -198,12 +199,12 @@ fig, ax = run.figure(2, 4, size=(21, 9))
 r = results.get("Fig. 2")
 if r is not None:
     learning(ax[0, 0], r, "Fig. 2b: learning curves (mean ± sd)")
-    bars(ax[0, 1], {c: r[c]["auc"] for c in ("BP", "FA w/o", "FA w/")}, "AUC of test accuracy (%)", "Fig. 2b: AUC")
+    bars(ax[0, 1], {c: r[c]["auc"] for c in CONDS}, "AUC of test accuracy (%)", "Fig. 2b: AUC")
     through(ax[0, 2], r, "angle", 0, "angle W_1^T vs B_1 (deg)")
     ax[0, 2].set_title("Fig. 2c: angle through noise, then data")
     through(ax[0, 3], r, "dist", 0, "||W_1 - B_1^T||_F")
     ax[0, 3].set_title("Fig. 2d: distance to feedback")
-    dots(ax[1, 0], {c: 100 * end(r, c, "acc") for c in ("BP", "FA w/o", "FA w/")}, "final test accuracy (%)",
+    dots(ax[1, 0], {c: 100 * end(r, c, "acc") for c in CONDS}, "final test accuracy (%)",
          f"after {cfg.epochs} epochs")
     pca(ax[1, 1], r, [("noise", "C2."), ("FA w/", "C2-"), ("FA w/o", "C1-")], "Fig. 2e: W_1 of network 0 (PCA)")
     pca(ax[1, 2], r, [("noise", "C2."), ("FA w/", "C2-"), ("FA w/o", "C1-"), ("data -> noise", "C4.")], "Fig. 2f-g: order (PCA)")
@@ -228,7 +229,6 @@ for row, name in enumerate(("App. B.3", "App. B.4-B.6")):
         bars(bx[row, 2], {"FA w/o": end(r, "FA w/o", "ndist"), "FA w/": end(r, "FA w/", "ndist")},
              "normalised distance to B_1^T", f"{name}: distance to feedback")
 run.save_figure(figb, run.stem + "_appB")
-CONDS = ("BP", "FA w/o", "FA w/")
 run.finish(fig, claims, {name: None if r is None else {
     "auc": {c: describe(r[c]["auc"]) for c in CONDS if c in r},
     "final_acc": {c: describe(end(r, c, "acc")) for c in (*CONDS, "data -> noise") if c in r},

@@ -86,8 +86,8 @@ for label, key, depth in jobs:
 slopes = {r["dataset"]: max(np.mean(r["curves"][c][-1] - r["curves"][c][-6]) / 5 for c in CONDS)
           for r in results if cfg.epochs >= 5}
 run.deviation(f"the paper gives no epoch count for Table 1: ours is {cfg.epochs}, chosen by the test-accuracy curves "
-              "(figure, top row): over their last 5 epochs they rose by at most "
-              + ", ".join(f"{v:.2f} points an epoch on {k}" for k, v in slopes.items()))
+              "(figure, top row)" + (": over their last 5 epochs they rose by at most " + ", ".join(
+                  f"{v:.2f} points an epoch on {k}" for k, v in slopes.items()) if slopes else ""))
 
 # %% [markdown]
 # ## Test: FA w/ more accurate than FA w/o, per dataset and depth

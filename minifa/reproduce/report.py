@@ -8,7 +8,7 @@ round-off differs between machines and can flip such a verdict.
 import math
 import os
 
-from .claims import KEYS, borderline
+from .claims import ALPHA, KEYS, borderline
 
 
 def _cell(x):
@@ -31,7 +31,7 @@ def verdict(c):
     if c.get("absent"):
         return "absent (not tested)"
     if c.get("beyond"):                     # a finding, stated in its own text: no paper to agree with
-        return "significant" if c["p"] is not None and c["p"] < 0.05 else "not significant"
+        return "significant" if c["p"] is not None and c["p"] < ALPHA else "not significant"
     v = "reproduced" if c["reproduced"] else "**did not reproduce**"
     return v + (" (borderline p)" if borderline(c["p"]) else "")
 
