@@ -85,19 +85,9 @@ def torch_us(steps, device="cpu", repeats=3):
     """The same step written the way a PyTorch user would, or None without torch."""
     try:
         import torch
+        from torch_fa import FAFunction          # benchmarks/torch_fa.py
     except ImportError:
         return None
-
-    class FAFunction(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x, W, b, B):
-            ctx.save_for_backward(x, B)
-            return x @ W.T + b
-
-        @staticmethod
-        def backward(ctx, g):
-            x, B = ctx.saved_tensors
-            return g @ B.T, g.T @ x, g.sum(0), None      # FA: the error goes back through B
 
     class FALinear(torch.nn.Module):
         def __init__(self, n_in, n_out):

@@ -6,7 +6,6 @@ holds the weights through which it receives errors (eq. 5). 90 deg: unrelated
 (random init); 0 deg: FA sends exactly BP's error (eq. 3 = eq. 5).
 """
 from . import backend
-from .fast import mT
 
 
 def angle(a, b):
@@ -18,17 +17,11 @@ def angle(a, b):
 
 def forward_and_feedback(net, l):
     """(forward, feedback), each (..., n_l, m): row i holds what neuron i of layer l sends
-    forward and what it receives errors through. FA and KP: W_l^T and B_l (m = n_{l+1}).
+    forward and what it receives errors through, as the network's rule defines it
+    (rules.Rule.compared). FA, KP (and BP's unused B): W_l^T and B_l (m = n_{l+1}).
     DFA: B_l^d stands in for the whole path to the output, (W_{L-1} ... W_l)^T (m = n_L).
     sign: sign(W_l^T), the feedback itself, against W_l^T."""
-    if net.rule == "dfa":
-        path = net.W[l]
-        for k in range(l + 1, net.n_layers):
-            path = net.W[k] @ path                   # (..., n_{k+1}, n_l)
-        return mT(path), net.B[l]
-    if net.rule == "sign":
-        return mT(net.W[l]), backend.xp.sign(mT(net.W[l]))
-    return mT(net.W[l]), net.B[l]
+    return net.rule.compared(net, l)
 
 
 def alignment_angles(net):

@@ -42,10 +42,12 @@ def layer_sizes(dims):
     return [whole(f"dims[{i}]", n) for i, n in enumerate(dims)]
 
 
-def seeds(seed):
-    """(list of int seeds, n_nets): an int -> one network (n_nets None), a sequence -> a stack."""
+def seeds(seed, repeats=False):
+    """(list of int seeds, n_nets): an int -> one network (n_nets None), a sequence of distinct
+    ints -> a stack (repeats=True: a seed may come back, for copies made on purpose). Seeds are
+    >= 0: NumPy's random streams take no negative seeds."""
     if isinstance(seed, Integral) and not isinstance(seed, bool):
-        return [int(seed)], None
+        return [whole("seed", seed, low=0)], None
     try:
         out = [whole(f"seed[{i}]", s, low=0) for i, s in enumerate(seed)]
     except TypeError:
@@ -53,7 +55,21 @@ def seeds(seed):
                         f"got {seed!r}") from None
     if not out:
         raise ValueError("seed lists no network: give at least one seed")
+    repeated = sorted({s for s in out if out.count(s) > 1})
+    if repeated and not repeats:
+        raise ValueError(f"seed lists {', '.join(map(str, repeated))} more than once: those networks would "
+                         "be identical, not independent samples; give each network its own seed (or, for copies made on "
+                         "purpose, MLP(..., allow_repeats=True))")
     return out, len(out)
+
+
+def finite(name, value):
+    """`value`, a finite real number (an int or float; bools refused)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return value
 
 
 def array(name, a, dtype=None):

@@ -14,17 +14,15 @@ l = 0..L-1 (h_0 = x) and o[l] = o_l for l = 1..L (o[0] is None).
 K stacked networks: every array gains a leading axis K (W[l] (K, n_{l+1}, n_l), h[l]
 (K, batch, n_l)); `@` broadcasts over it, so the same lines train one network or K.
 
-Beyond the paper, other rules without weight transport change one line, MLP.error:
-dfa (direct feedback alignment), sign (sign-concordant feedback), kp (Kolen-Pollack).
+The learning rule (bp, fa and, beyond the paper, dfa, sign, kp) is an object of rules.py: its
+error line (MLP.error), the shape and training of B, what follows a step.
 """
-from . import backend, checks
-from .fast import flat_views, linear, mT, outer
+from . import backend, checks, rules
+from .fast import Params, flat_views, linear, mT, one_gemm, outer
 from .init import INITS, init_layer
+from .settings import KP_DECAY
 
-RULES = ("bp", "fa", "dfa", "sign", "kp")
-KP_DECAY = 1e-4          # Kolen-Pollack's weight decay lambda per step, on W and B alike: over the
-                         # ~16k steps of noise + data training W - B^T shrinks to e^-1.6; 1e-3 would
-                         # shrink W itself ~2000-fold during Algorithm 1 alone (at Adam lr 1e-4)
+RULES = tuple(rules.RULES)   # the rules' names: 'bp', 'fa', 'dfa', 'sign', 'kp'
 
 
 def relu(o):
@@ -50,35 +48,42 @@ def cross_entropy(logp, y):
 
 class MLP:
     """dims = [n_0, ..., n_L]; rule 'bp' (eq. 3), 'fa' (eq. 5), or beyond the paper 'dfa',
-    'sign', 'kp' (MLP.error).
+    'sign', 'kp' (rules.py); net.rule is then the rule object (net.rule.name the name).
 
-    seed: an int builds one network; a list of K ints builds K networks stacked on a leading
-    axis, network k identical to MLP(dims, seed=seeds[k]).
+    seed: an int builds one network; a list of K distinct ints builds K networks stacked on a
+    leading axis, network k identical to MLP(dims, seed=seeds[k]).
     init: 'he' (default; N(0, 2/n_in), zero bias) or 'pytorch' (U(+-1/sqrt(n_in)), as
     torch.nn.Linear); B is drawn with the law of W.T from its own stream (init.py).
-    kp_decay: Kolen-Pollack's weight decay per step (rule 'kp' only)."""
+    kp_decay: Kolen-Pollack's weight decay per step (rule 'kp' only).
+    allow_repeats: True lets a seed come back in the list, for copies made on purpose (one stack
+    holding FA w/o and FA w/ from the same networks, trained side by side on the same data
+    order); such copies are not independent samples of each other.
+    W, b, B: lists with one array per layer. Assigning, net.W[l] = new or net.W = [...], writes
+    the new values into the arrays training updates (fast.Params): nothing detaches."""
 
-    def __init__(self, dims, rule="fa", seed=0, init="he", kp_decay=KP_DECAY):
+    W = property(lambda self: self._W, lambda self, arrays: self._W.assign(arrays))
+    b = property(lambda self: self._b, lambda self, arrays: self._b.assign(arrays))
+    B = property(lambda self: self._B, lambda self, arrays: self._B.assign(arrays))
+
+    def __init__(self, dims, rule="fa", seed=0, init="he", kp_decay=KP_DECAY, allow_repeats=False):
         self.dims, self.rule = checks.layer_sizes(dims), rule
         self.kp_decay = checks.rate("kp_decay", kp_decay)
         self.init = checks.choice("init", init, INITS)
-        self.seeds, self.n_nets = checks.seeds(seed)     # n_nets None: one network, no stack axis
-        n_fb = self.dims[-1] if rule == "dfa" else None   # DFA: B_l^d (n_l, n_L)
-        layers = [[init_layer(init, n_in, n_out, s, l, n_fb) for l, (n_in, n_out)
-                   in enumerate(zip(self.dims[:-1], self.dims[1:]))] for s in self.seeds]
+        self.seeds, self.n_nets = checks.seeds(seed, allow_repeats)   # n_nets None: one network, no stack axis
+        layers = [[init_layer(init, n_in, n_out, s, l, self.rule.feedback_width(self.dims, l))
+                   for l, (n_in, n_out) in enumerate(zip(self.dims[:-1], self.dims[1:]))] for s in self.seeds]
         stack = (lambda arrays: arrays[0]) if self.n_nets is None else backend.xp.stack
         W, b, B = ([stack([backend.asarray(net[l][i]) for net in layers])
                     for l in range(self.n_layers)] for i in range(3))
         self._set_params(W, b, B)
 
     def _set_params(self, W, b, B):
-        """W and b (and for KP, B) become views of one flat buffer, theta, that the optimiser
-        updates (fast.py); a fixed B stays apart."""
-        L = self.n_layers
-        trained = W + b + (B if self.rule == "kp" else [])
-        self.theta, views = flat_views(trained)
-        self.W, self.b = views[:L], views[L:2 * L]
-        self.B = views[2 * L:] if self.rule == "kp" else B
+        """W and b (and a trained B, KP's) become views of one flat buffer, theta, that the
+        optimiser updates (fast.py); a fixed B stays apart."""
+        L, trains_B = self.n_layers, self.rule.trains_B
+        self.theta, views = flat_views(W + b + (B if trains_B else []))
+        self._W, self._b = Params("W", views[:L]), Params("b", views[L:2 * L])
+        self._B = Params("B", views[2 * L:] if trains_B else B)
 
     @property
     def n_layers(self):
@@ -90,11 +95,11 @@ class MLP:
 
     @rule.setter
     def rule(self, rule):
-        rule = checks.choice("rule", rule, RULES)
+        rule = rules.get(rule)
         old = getattr(self, "_rule", rule)
-        if rule != old and {"dfa", "kp"} & {rule, old}:
-            raise ValueError(f"a {old!r} network cannot become {rule!r} (its B differs in shape or "
-                             "training): build a new MLP")
+        if not old.same_feedback(rule):
+            raise ValueError(f"a {old.name!r} network cannot become {rule.name!r} (its B differs in shape "
+                             "or training): build a new MLP")
         self._rule = rule
 
     def forward(self, x, check=True):
@@ -105,11 +110,14 @@ class MLP:
         L = self.n_layers
         self.h, self.o = [x] + [None] * (L - 1), [None] * (L + 1)
         for l in range(L):
-            self.o[l + 1] = linear(self.h[l], self.W[l], self.b[l])  # eq. 1: o_{l+1} = W_l h_l + b_l  (..., batch, n_{l+1})
+            if not one_gemm(self.h[l], self.W[l]):     # manual implementation, as the equation reads:
+                self.o[l + 1] = self.h[l] @ mT(self.W[l]) + self.b[l][..., None, :]   # eq. 1: o_{l+1} = W_l h_l + b_l
+            else:                                      # fast path: K networks share the batch (fast.linear)
+                self.o[l + 1] = linear(self.h[l], self.W[l], self.b[l])
             if l + 1 < L:
-                self.h[l + 1] = relu(self.o[l + 1])                  # eq. 1: h_{l+1} = relu(o_{l+1})
-        self.logp = log_softmax(self.o[L])                           # eq. 1: softmax readout (in logs)
-        return backend.xp.exp(self.logp)                             # p  (..., batch, n_L)
+                self.h[l + 1] = relu(self.o[l + 1])    # eq. 1: h_{l+1} = relu(o_{l+1})
+        self.logp = log_softmax(self.o[L])             # eq. 1: softmax readout (in logs)
+        return backend.xp.exp(self.logp)               # p  (..., batch, n_L)
 
     def loss(self, y, check=True):
         """eq. 2 for the last forward pass."""
@@ -119,13 +127,16 @@ class MLP:
 
     def backward(self, y, check=True):
         """Gradients of the mean loss (eq. 2) for the last forward pass: lists dW, db shaped
-        like W, b. Errors travel back through W.T (bp, eq. 3) or B (fa, eq. 5)."""
+        like W, b. Errors travel back by the rule's error line (MLP.error)."""
         if check:
             checks.labels(self, y, self.h[0].shape[-2])
         delta = (backend.xp.exp(self.logp) - one_hot(y, self.dims[-1])) / y.shape[-1]  # eq. 2: delta_L = dL/do_L
         delta_L, dW, db = delta, [None] * self.n_layers, [None] * self.n_layers
-        for l in reversed(range(self.n_layers)):       # here delta is delta_{l+1}
-            dW[l] = outer(delta, self.h[l])            # eq. 4: dL/dW_l = delta_{l+1} h_l^T  (..., n_{l+1}, n_l)
+        for l in reversed(range(self.n_layers)):       # here delta is delta_{l+1}  (..., batch, n_{l+1})
+            if not one_gemm(self.h[l], delta):         # manual implementation, as the equation reads:
+                dW[l] = mT(delta) @ self.h[l]          # eq. 4: dL/dW_l = delta_{l+1} h_l^T, summed over the batch
+            else:                                      # fast path: K networks share the batch (fast.outer)
+                dW[l] = outer(delta, self.h[l])
             db[l] = delta.sum(axis=-2)                 # eq. 4: dL/db_l = delta_{l+1}, summed over the batch
             if l > 0:                                  # (no error is needed for the input h_0)
                 delta = self.error(l, delta, delta_L) * (self.o[l] > 0)   # eq. 3/5: delta_l = (...) * relu'(o_l)
@@ -133,28 +144,14 @@ class MLP:
 
     def error(self, l, delta, delta_L):
         """The error that reaches h_l from delta_{l+1} (= delta), before relu': (..., batch, n_l).
-        The one line in which the learning rules differ."""
-        if self.rule == "bp":
-            return delta @ self.W[l]                   # eq. 3: W_l^T delta_{l+1}
-        if self.rule == "dfa":                         # Nøkland 2016 (DFA), §2: B_l^d e, e = delta_L
-            return delta_L @ mT(self.B[l])             #   B_l^d (n_l, n_L), fixed and random
-        if self.rule == "sign":                        # Liao, Leibo & Poggio 2016 (uSF): sign(W_l)^T delta_{l+1},
-            scale = (2 / (self.dims[l] + self.dims[l + 1])) ** 0.5   # scaled as BioTorch's usf
-            return delta @ (scale * backend.xp.sign(self.W[l]))
-        return delta @ mT(self.B[l])                   # eq. 5: B_l delta_{l+1} (fa; kp, whose B also learns)
+        The one line in which the learning rules differ: the rule's error (rules.py), e.g.
+        W_l^T delta_{l+1} (bp, eq. 3), B_l delta_{l+1} (fa, eq. 5)."""
+        return self.rule.error(self, l, delta, delta_L)
 
     def gradients(self, dW, db):
-        """What the optimiser receives, laid out like theta: dW and db, and for KP also B's own
-        update direction (delta_{l+1} h_l^T)^T = dW_l^T (Kolen & Pollack 1994; Akrout et al.
-        2019, §3), so that B_l follows W_l^T."""
-        return dW + db + ([mT(g) for g in dW] if self.rule == "kp" else [])
-
-    def decay(self):
-        """KP's weight decay, -lambda W_l and -lambda B_l each step (lambda = kp_decay): with
-        equal updates, W_l - B_l^T shrinks by (1 - lambda) a step, so B_l -> W_l^T
-        (Akrout et al. 2019, §3)."""
-        for a in self.W + self.B:
-            a *= 1 - self.kp_decay
+        """What the optimiser receives, laid out like theta: dW and db, and for a rule that
+        trains B its update directions (KP: dW_l^T, rules.KP)."""
+        return dW + db + self.rule.B_gradients(dW)
 
     def copy(self):
         """An independent copy (same weights and B, same rule), e.g. to adapt to a task."""
@@ -164,8 +161,19 @@ class MLP:
         new._set_params(list(self.W), list(self.b), [a.copy() for a in self.B])
         return new
 
+    def __getstate__(self):
+        """Pickle (and copy.deepcopy) W, b, B as plain arrays; __setstate__ makes them views of
+        a new theta again, so a loaded network still trains."""
+        state = {k: v for k, v in vars(self).items() if k not in ("theta", "_W", "_b", "_B")}
+        return {**state, "_W": list(self.W), "_b": list(self.b), "_B": list(self.B)}
+
+    def __setstate__(self, state):
+        W, b, B = (state.pop(k) for k in ("_W", "_b", "_B"))
+        vars(self).update(state)
+        self._set_params(W, b, B)
+
     def __repr__(self):
         stack = "" if self.n_nets is None else f", {self.n_nets} stacked networks"
         per_net = self.theta.size // (self.n_nets or 1)
-        return (f"MLP({'-'.join(map(str, self.dims))}, rule={self.rule!r}, init={self.init!r}"
+        return (f"MLP({'-'.join(map(str, self.dims))}, rule={self.rule.name!r}, init={self.init!r}"
                 f"{stack}, {per_net:,} trained parameters each)")

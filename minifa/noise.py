@@ -8,7 +8,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import KW_ONLY, dataclass
 
-from . import backend
+from . import backend, checks
 
 
 def box_muller(u, n):
@@ -40,8 +40,12 @@ class Noise:
     def __post_init__(self):
         if self.dist not in ("gaussian", "uniform"):
             raise ValueError(f"dist must be 'gaussian' or 'uniform', got {self.dist!r}")
-        if self.std <= 0 or self.high <= self.low:
-            raise ValueError("noise needs std > 0 and high > low")
+        for name in ("mean", "std", "low", "high"):
+            checks.finite(name, getattr(self, name))
+        if self.std <= 0:
+            raise ValueError(f"noise needs std > 0, got std={self.std!r}")
+        if self.high <= self.low:
+            raise ValueError(f"noise needs high > low, got low={self.low!r}, high={self.high!r}")
 
     def sample(self, rng, batch_size, dim, n_classes, n_nets=None, n_batches=None):
         """Noise batches: x (batch, dim) and labels y (batch,) uniform over 0..n_classes-1,

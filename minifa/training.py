@@ -22,14 +22,35 @@ def step(net, opt, x, y):
     net.forward(x, check=False)
     dW, db = net.backward(y, check=False)
     opt.step(net.theta, net.gradients(dW, db))
-    if net.rule == "kp":
-        net.decay()
+    net.rule.after_step(net)                 # e.g. Kolen-Pollack's weight decay (rules.KP)
 
 
 def _log(hist, net, **values):
     """Append host values and the mean alignment angle of each used layer to a history."""
     for k, v in {**values, **{f"angle{l}": a for l, a in mean_angle(net).items()}}.items():
         hist.setdefault(k, []).append(v)
+
+
+DIVERGED = 1e4   # nats: a mean loss (eq. 2) no learning network reaches (chance is log C, 2.3 for C = 10);
+                 # e^-10000 on the right class means weights that blew up, even if still finite
+
+
+def _check_diverged(net, lr, when, losses=()):
+    """FloatingPointError if a trained parameter is not finite, or a logged loss (host floats or
+    lists) is not finite or above DIVERGED: training diverged. Called where the loops read values
+    back anyway (each log or record, one more read there), never per step."""
+    xp, hp = backend.xp, backend.host
+    worst = max((float(hp.max(hp.abs(v))) if hp.isfinite(v).all() else hp.inf for v in losses), default=0.0)
+    if worst <= DIVERGED and bool(xp.isfinite(net.theta).all()):
+        return
+    trained = [("W", net.W), ("b", net.b)] + ([("B", net.B)] if net.rule.trains_B else [])
+    named = [(f"{name}[{l}]", a) for name, arrays in trained for l, a in enumerate(arrays)]
+    bad = [name for name, a in named if not bool(xp.isfinite(a).all())]
+    largest = max(named, key=lambda item: float(abs(item[1]).max()))[0] if not bad else None
+    what = (f"{', '.join(bad)} hold NaN or infinite values" if bad else f"the loss reached {worst:.3g} "
+            f"(chance: log C = {hp.log(net.dims[-1]):.2g}), the largest weights in {largest}")
+    raise FloatingPointError(f"training diverged at learning rate lr={lr:g}, {when}: {what}; "
+                             f"lower the learning rate (e.g. lr={lr / 10:g})")
 
 
 def _streams(make, net, seed, shared):
@@ -60,12 +81,15 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
             if t == 1:                       # entry 0: the untrained network
                 net.forward(x, check=False)
                 _log(hist, net, examples=0, loss=backend.to_host(net.loss(y, check=False)).tolist())
+                _check_diverged(net, getattr(opt, "lr", lr), "before the first step", [hist["loss"][-1]])
                 if callback:
                     callback(net, hist)
             step(net, opt, x, y)
             if t % log_every == 0 or t == len(stream):
                 loss = backend.to_host(net.loss(y, check=False)).tolist()
                 _log(hist, net, examples=min(t * batch_size, n_examples), loss=loss)
+                _check_diverged(net, getattr(opt, "lr", lr), f"step {t} ({hist['examples'][-1]:,} noise examples)",
+                                [loss])
                 if callback:
                     callback(net, hist)
                 bar.update(hist["examples"][-1], loss=backend.host.mean(loss))
@@ -114,6 +138,8 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     optim.Adam(lr)) to continue with an optimiser's state; `callback(net, hist)` runs after
     each record, entry 0 included."""
     X, y = checks.data(net, X, y)
+    if X_test is None and y_test is not None:
+        raise ValueError("y_test given without X_test: pass both to record test loss and accuracy")
     if X_test is not None:
         X_test, y_test = checks.data(net, X_test, y_test, "X_test")
     epochs, batch_size = checks.whole("epochs", epochs, low=0), checks.whole("batch_size", batch_size)
@@ -129,6 +155,8 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
         if X_test is not None:
             values["test_loss"], values["test_acc"] = evaluate(net, X_test, y_test, check=False)
         _log(hist, net, **values)
+        _check_diverged(net, getattr(opt, "lr", lr), f"epoch {epoch}",
+                      [values[k] for k in ("train_loss", "test_loss") if k in values])
         if callback:
             callback(net, hist)
 

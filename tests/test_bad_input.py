@@ -117,3 +117,68 @@ def test_a_gpu_asked_for_without_a_gpu_fails_on_use_not_on_import(tmp_path):
                             "--out", str(tmp_path)], capture_output=True, text=True,
                            env={**env, "MPLBACKEND": "Agg"}, cwd=ROOT)
         assert r.returncode == 0 and "on cpu" in r.stdout, r.stderr        # --device cpu overrides it
+
+
+@pytest.mark.parametrize("kw,err,match", [
+    ({"mean": float("nan")}, ValueError, "mean must be a finite number, got nan"),
+    ({"std": float("inf")}, ValueError, "std must be a finite number, got inf"),
+    ({"std": "1"}, TypeError, "std must be a real number, got '1'"),
+    ({"low": None}, TypeError, "low must be a real number"),
+    ({"high": True}, TypeError, "high must be a real number, got True"),
+    ({"std": 0.0}, ValueError, "std > 0, got std=0.0"),
+    ({"std": -1}, ValueError, "std > 0, got std=-1"),
+    ({"low": 1.0, "high": 1.0}, ValueError, r"high > low, got low=1.0, high=1.0"),
+])
+def test_noise_parameters_are_checked_by_name(kw, err, match):
+    with pytest.raises(err, match=match):
+        minifa.Noise(**kw)
+    assert str(minifa.Noise(mean=np.float64(0.5), std=2)) == "N(0.5, 2^2)"   # NumPy and int values are fine
+
+
+def test_seeds_must_be_distinct_and_not_negative():
+    with pytest.raises(ValueError, match="seed lists 0, 3 more than once: those networks would be identical, "
+                                         "not independent"):
+        MLP([4, 3], seed=[0, 3, 1, 0, 3])
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        MLP([4, 3], seed=-1)
+    with pytest.raises(ValueError, match=r"seed\[1\] must be >= 0, got -2"):
+        MLP([4, 3], seed=[0, -2])
+
+
+def test_a_diverging_training_stops_naming_the_learning_rate():
+    X, y = toy()
+    with np.errstate(all="ignore"):
+        with pytest.raises(FloatingPointError, match=r"training diverged at learning rate lr=1e\+30, epoch 1: .*"
+                                                     "lower the learning rate"):
+            train(MLP([4, 3, 3], seed=0), X, y, lr=1e30, optimizer="sgd")
+        with pytest.raises(FloatingPointError, match=r"lr=1e\+30, step 3 \(192 noise examples\): W\[0\], .* hold "
+                                                     "NaN or infinite values; lower the learning rate"):
+            pretrain_noise(MLP([4, 8, 8, 3], seed=[0, 1]), n_examples=640, lr=1e30, optimizer="sgd", log_every=3)
+        with pytest.raises(FloatingPointError, match=r"lr=1e\+30, epoch 2: the loss reached .* the largest weights "
+                                                     r"in [Wb]\[\d\]"):   # finite but absurd: still diverged
+            train(MLP([4, 3], seed=0), X, y, epochs=2, lr=1e30, optimizer="sgd", train_metrics=False)
+    net = MLP([4, 3, 3], seed=0)
+    net.W[1] = np.full((3, 3), np.nan)                                     # also when a weight is set so
+    with pytest.raises(FloatingPointError, match=r"W\[1\] hold NaN"):
+        train(net, X, y, epochs=1)
+
+
+def test_test_labels_without_test_inputs_are_refused():
+    X, y = toy()
+    with pytest.raises(ValueError, match="y_test given without X_test"):
+        train(MLP([4, 3, 3], seed=0), X, y, epochs=1, y_test=y)
+    with pytest.raises(TypeError, match="labels of X_test must be an array or a list"):
+        train(MLP([4, 3, 3], seed=0), X, y, epochs=1, X_test=X)
+    with pytest.raises(TypeError, match="labels of X must be an array or a list"):
+        evaluate(MLP([4, 3, 3], seed=0), X, None)
+
+
+def test_repeated_seeds_only_on_purpose():
+    """A repeated seed makes identical networks: refused, unless asked for by name (copies made on
+    purpose, e.g. FA w/o and FA w/ in one stack); those networks then start equal."""
+    import pytest as _pytest
+    from minifa import MLP
+    with _pytest.raises(ValueError, match="allow_repeats=True"):
+        MLP([4, 3, 2], seed=[0, 0])
+    net = MLP([4, 3, 2], seed=[0, 1, 0], allow_repeats=True)
+    assert (net.W[0][0] == net.W[0][2]).all() and not (net.W[0][0] == net.W[0][1]).all()

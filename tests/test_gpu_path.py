@@ -59,3 +59,16 @@ def test_syncs_come_from_logging_not_from_steps(standin):
     assert per_epoch == syncs(data(2)) - syncs(data(1))          # the same each epoch
     print(f"stand-in syncs: Algorithm 1 {syncs(noise(16 * 20))} per run (logs only); "
           f"train {per_epoch} per epoch (its record: evaluate + angles), 0 per step")
+
+
+def test_divergence_is_caught_at_the_logs_on_the_standin(standin):
+    """The checks for a diverged run read the device only where the loops log (above: no sync per
+    step), and work on device arrays: a NaN weight and a huge loss are both caught."""
+    X = np.random.default_rng(0).standard_normal((64, 30))
+    y = np.arange(64) % 4
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=r"lr=1e\+30, epoch 1"):
+        train(MLP([30, 8, 4], seed=[0, 1]), X, y, epochs=3, batch_size=8, lr=1e30, optimizer="sgd")
+    net = MLP([30, 8, 4], seed=[0, 1])
+    net.b[0] = np.full((2, 8), np.inf)                           # a host array, written into the device buffer
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=r"before the first step: b\[0\] hold"):
+        pretrain_noise(net, n_examples=64, batch_size=16)

@@ -1,9 +1,11 @@
 """Equations 1-5 against independent references: finite differences (BP), BP itself (FA with
-B = W.T), and one-by-one networks (the stacked axis)."""
+B = W.T), and one-by-one networks (the stacked axis); the fast path against the equation lines;
+assigned weights stay the ones training updates. (PyTorch as a reference: test_torch_reference.py.)"""
 import numpy as np
 import pytest
 
-from minifa import MLP, backend, cross_entropy
+from minifa import MLP, Adam, backend, cross_entropy, fast, step
+from minifa.fast import mT
 from minifa.model import log_softmax
 
 
@@ -139,3 +141,110 @@ def test_bad_inputs_raise_clear_errors(device):
     stack = MLP([4, 3, 2], seed=[0, 1])
     with pytest.raises(ValueError, match="stacks 2 networks"):
         stack.forward(device.zeros((3, 5, 4)))
+
+
+def _assign(net, src, how):
+    """Give `net` the weights (and B) of `src` in one of the supported ways."""
+    if how == "items":
+        for l in range(net.n_layers):
+            net.W[l], net.b[l], net.B[l] = src.W[l], src.b[l], src.B[l]
+    elif how == "lists":
+        net.W, net.b, net.B = list(src.W), [backend.to_host(b) for b in src.b], list(src.B)  # host arrays too
+    else:
+        for mine, theirs in zip(net.W + net.b + net.B, src.W + src.b + src.B):
+            mine[...] = theirs
+
+
+@pytest.mark.parametrize("rule", ["fa", "kp"])
+@pytest.mark.parametrize("how", ["items", "lists", "in place"])
+def test_assigned_weights_are_the_ones_training_updates(device, rule, how):
+    """net.W[l] = new, net.W = [...], net.b = [...], net.B = [...]: the values go INTO the arrays
+    the optimiser trains (views of net.theta; KP's B too), so training goes on from them exactly
+    as from a network built with them. Were an array replaced, it would silently stop training."""
+    dims = [7, 6, 5, 3]
+    src, net = MLP(dims, rule=rule, seed=[4, 5]), MLP(dims, rule=rule, seed=[8, 9])
+    _assign(net, src, how)
+    x, y = batch(device, src, stacked=True)
+    opt_src, opt_net = Adam(0.01), Adam(0.01)
+    for _ in range(3):
+        step(src, opt_src, x, y), step(net, opt_net, x, y)
+    for a, b in zip(src.W + src.b + src.B, net.W + net.b + net.B):
+        assert np.array_equal(backend.to_host(a), backend.to_host(b))
+    assert np.array_equal(backend.to_host(src.theta), backend.to_host(net.theta))
+
+
+def test_assignment_copies_and_keeps_shapes(device):
+    net = MLP([4, 3, 2], seed=0)
+    new = device.ones((3, 4))
+    net.W[0] = new
+    new[...] = 5.0                                    # the network holds a copy, not `new`
+    assert backend.to_host(net.W[0]).max() == 1.0
+    net.b = [device.zeros(3), device.full(2, 0.5)]
+    assert backend.to_host(net.b[1]).tolist() == [0.5, 0.5]
+    with pytest.raises(ValueError, match=r"W\[0\] is \(3, 4\); the new value is \(4, 3\)"):
+        net.W[0] = device.ones((4, 3))
+    with pytest.raises(ValueError, match="b has 2 layers, got 1 arrays"):
+        net.b = [device.zeros(3)]
+    with pytest.raises(TypeError, match="one array per layer"):
+        net.W.append(device.ones((2, 2)))
+    with pytest.raises(TypeError, match="one layer at a time"):
+        net.W[0:1] = [device.ones((3, 4))]
+    with pytest.raises(TypeError, match="one array per layer"):
+        del net.B[0]
+    with pytest.raises(ValueError, match="build a new MLP"):
+        MLP([4, 3, 2], seed=[0, 1]).W[1] = device.ones((2, 3))   # one network's W for a stack of 2
+
+
+def test_pickled_and_deep_copied_networks_still_train(device):
+    import copy
+    import pickle
+    net = MLP([6, 5, 3], rule="kp", seed=[0, 1])
+    x, y = batch(device, net)
+    for twin in (copy.deepcopy(net), pickle.loads(pickle.dumps(net)), net.copy()):
+        assert twin.rule == net.rule and repr(twin) == repr(net)
+        a, b = Adam(0.01), Adam(0.01)
+        step(twin, a, x, y)
+        step(ref := net.copy(), b, x, y)
+        for u, v in zip(twin.W + twin.b + twin.B, ref.W + ref.b + ref.B):
+            assert np.array_equal(backend.to_host(u), backend.to_host(v))
+        assert not np.array_equal(backend.to_host(twin.W[0]), backend.to_host(net.W[0]))   # it moved
+
+
+def _roundoff_bound(a, b, n, dtype):
+    """Two orders of summing n products a_i b_i differ by <= 2 gamma_n sum |a_i b_i|, gamma_n =
+    n u / (1 - n u), u the unit round-off (Higham, Accuracy and Stability, §3.1)."""
+    u = np.finfo(dtype).eps / 2
+    return 2 * n * u / (1 - n * u) * (np.abs(a) @ np.abs(b))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fast_path_equals_the_equation_lines(device, dtype, monkeypatch):
+    """fast.linear / fast.outer (one GEMM for K networks sharing a batch) against the equation
+    lines o = h @ mT(W) + b (eq. 1) and dW = mT(delta) @ h (eq. 4), to the round-off bound of a
+    sum of n products, since the GEMM may sum in another order (bound: _roundoff_bound, plus one
+    rounding of the bias sum). Then whole networks with the fast path on and off: bit for bit where
+    it does not apply (1 network, per-network batches), within the bound's scale where it does."""
+    backend.set_dtype(dtype)
+    rng = np.random.default_rng(0)
+    h, W, b = (device.asarray(rng.standard_normal(s), dtype=dtype) for s in ((9, 7), (3, 5, 7), (3, 5)))
+    delta = device.asarray(rng.standard_normal((3, 9, 5)), dtype=dtype)
+    H, Wh, D = backend.to_host(h), backend.to_host(W), backend.to_host(delta)
+    o_plain, o_fast = backend.to_host(h @ mT(W) + b[..., None, :]), backend.to_host(fast.linear(h, W, b))
+    u = np.finfo(dtype).eps / 2
+    assert (np.abs(o_plain - o_fast) <= _roundoff_bound(H, mT(Wh), 7, dtype) + 2 * u * np.abs(o_plain)).all()
+    g_plain, g_fast = backend.to_host(mT(delta) @ h), backend.to_host(fast.outer(delta, h))
+    assert (np.abs(g_plain - g_fast) <= _roundoff_bound(mT(D), H, 9, dtype)).all()
+    for seed, stacked in ((1, False), ([1, 2, 3], False), ([1, 2, 3], True)):
+        out = {}
+        for on in (True, False):
+            monkeypatch.setattr(fast, "ONE_GEMM", on)
+            net = MLP([7, 6, 5, 3], seed=seed)
+            x, y = batch(device, net, stacked=stacked)
+            p = net.forward(x.astype(dtype))
+            out[on] = [backend.to_host(a) for a in [p] + sum(net.backward(y), [])]
+        applies = seed != 1 and not stacked
+        for a, b in zip(out[True], out[False]):
+            if applies:                   # a few round-offs of each sum, carried through 3 layers
+                assert np.abs(a - b).max() <= 100 * u * max(np.abs(b).max(), 1.0)
+            else:
+                assert np.array_equal(a, b)

@@ -145,3 +145,44 @@ def test_rules_that_reshape_B_cannot_be_switched():
         MLP([4, 3, 2], rule="kp").rule = "fa"
     assert "rule='kp'" in repr(MLP([4, 3, 2], rule="kp"))
     assert mT(MLP([4, 3, 2], rule="kp").B[1]).shape == (2, 3)
+
+
+def test_the_rule_is_an_object_named_as_before():
+    from minifa import rules
+    from minifa.model import RULES as NAMES
+    assert NAMES == ("bp", "fa", "dfa", "sign", "kp") == tuple(rules.RULES)
+    for name, cls in zip(NAMES, (rules.BP, rules.FA, rules.DFA, rules.Sign, rules.KP)):
+        net = MLP([4, 3, 2], rule=name)
+        assert type(net.rule) is cls and net.rule.name == name and net.rule == name and str(net.rule) == name
+        assert f"rule={name!r}" in repr(net)                        # printed text unchanged
+        assert net.rule != ("bp" if name != "bp" else "fa")
+        assert cls.__doc__ and any(s in cls.__doc__ for s in ("eq. 3", "eq. 5", "2016", "2019"))
+    assert MLP([4, 3, 2], rule=rules.KP()).rule == "kp"             # a rule object is accepted too
+    assert [c.trains_B for c in rules.RULES.values()] == [False, False, False, False, True]
+
+
+def test_adding_a_rule_is_adding_one_class(device):
+    """A rule is one class: subclassing Rule registers it under its name for MLP(rule=...)."""
+    from minifa import rules
+
+    class HalfFA(rules.Rule):
+        """FA's error line (eq. 5) at half strength: only to show what a new rule takes."""
+        name = "half_fa"
+
+        def error(self, net, l, delta, delta_L):
+            return 0.5 * (delta @ mT(net.B[l]))
+    try:
+        dims = [6, 5, 3]
+        half, fa = MLP(dims, rule="half_fa", seed=[1, 2]), MLP(dims, rule="fa", seed=[1, 2])
+        x, y = batch(device, dims)
+        half.forward(x), fa.forward(x)
+        (dW, db), (dW_fa, db_fa) = half.backward(y), fa.backward(y)
+        assert np.array_equal(host(dW[0]), 0.5 * host(dW_fa[0]))   # x 0.5 is exact in floating point
+        assert np.array_equal(host(dW[1]), host(dW_fa[1]))
+        assert "rule='half_fa'" in repr(half) and set(mean_angle(half)) == {1}
+        step(half, Adam(0.01), x, y)
+        half.rule = "fa"                                            # same B: it may switch
+    finally:
+        del rules.RULES["half_fa"]
+    with pytest.raises(ValueError, match="rule must be one of 'bp', 'fa', 'dfa', 'sign', 'kp'; got 'half_fa'"):
+        MLP([4, 2], rule="half_fa")
