@@ -1,12 +1,14 @@
 """Helpers and fixtures shared by tests/test_data.py and tests/test_fetch.py: toy files in
-each format, a toy registry entry, a local HTTP server, the real mirror."""
+each format, a toy registry entry, a local HTTP server, the real mirror, a small real disk."""
 import functools
 import gzip
 import hashlib
 import http.server
 import os
 import pickle
+import shutil
 import socket
+import subprocess
 import threading
 from pathlib import Path
 
@@ -121,3 +123,33 @@ def closed_port_url():
 
 def leftovers(folder):
     return [p.name for p in folder.rglob("*.partial-*")] if folder.exists() else []
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096   # tmpfs counts in pages
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """``small_disk(size) -> folder``: a real tmpfs of ``size`` bytes, full when its files reach
+    it (ENOSPC); ``small_disk.resize(folder, size)`` frees space.  Needs root and ``mount``
+    (Linux): skipped elsewhere.  Unmounted after the test."""
+    mounted = []
+
+    def mount(size):
+        where = tmp_path / f"disk{len(mounted)}"
+        where.mkdir()
+        if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
+            pytest.skip("a small tmpfs needs root and mount")
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
+                            str(where)], capture_output=True, text=True)
+        if r.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+        mounted.append(where)
+        return where
+
+    def resize(where, size):
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(where)], check=True)
+    mount.resize = resize
+    yield mount
+    for where in mounted:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import types
 
 import numpy as np
@@ -345,14 +346,20 @@ def test_command_line_on_the_stubs():
     assert r.returncode == 2 and "usage" in r.stdout
 
 
-def test_command_line_says_correct_and_exits_0(tmp_path):
-    """A student's file with a correct solution: 'exercise 3: correct', exit status 0."""
+def checker_copy(tmp_path):
+    """A copy of tutorials/exercises/ without the student's files: write one, run check.py."""
     folder = tmp_path / "exercises"
     folder.mkdir()
     src = open(CHECK).read()
     (folder / "check.py").write_text(src)
     shutil.copytree(os.path.join(os.path.dirname(CHECK), "checks"), folder / "checks",   # its per-exercise checks
                     ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def test_command_line_says_correct_and_exits_0(tmp_path):
+    """A student's file with a correct solution: 'exercise 3: correct', exit status 0."""
+    folder = checker_copy(tmp_path)
     (folder / "ex3_angle.py").write_text(
         "import numpy as np\n\n\ndef neuron_angles(W, B):\n"
         "    cos = (W.T * B).sum(1) / (np.linalg.norm(W, axis=0) * np.linalg.norm(B, axis=1))\n"
@@ -361,3 +368,91 @@ def test_command_line_says_correct_and_exits_0(tmp_path):
                        env={**ENV, "PYTHONPATH": ROOT}, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.splitlines()[0] == "exercise 3: correct"
+
+
+# ---------------------------------------------------------------- solutions that loop or end the program
+
+def angle_loops_forever(W, B):
+    while True:
+        pass
+
+
+def angle_sys_exit_0(W, B):
+    sys.exit(0)
+
+
+def angle_exit_with_a_message(W, B):
+    sys.exit("done")
+
+
+def angle_returns_an_exiting_array(W, B):       # SystemExit from numpy, outside the call itself
+    class Exits:
+        def __array__(self, *args, **kw):
+            raise SystemExit(3)
+    return Exits()
+
+
+def angle_os_exit(W, B):
+    os._exit(0)
+
+
+def test_a_looping_solution_is_stopped_and_named():
+    start = time.monotonic()
+    ok, messages = checker.check(3, module(3, angle_loops_forever), timeout=1)
+    assert time.monotonic() - start < 30
+    assert not ok and messages[0].startswith("wrong: the check of exercise 3 did not finish in 1 s")
+    assert "probably loops forever" in messages[0] and "neuron_angles" in messages[0]
+    assert "--timeout" in messages[1] and "MINIFA_CHECK_TIMEOUT" in messages[1]
+
+
+@pytest.mark.parametrize("fn, code", [(angle_sys_exit_0, "0"), (angle_exit_with_a_message, "'done'"),
+                                      (angle_returns_an_exiting_array, "3")])
+def test_sys_exit_in_a_solution_is_a_failure_with_its_message(fn, code):
+    ok, messages = checker.check(3, module(3, fn))
+    assert not ok and messages[0].startswith("wrong: your ") and "tries to end the program" in messages[0]
+    assert f"SystemExit({code})" in messages[0] and "`return`" in messages[0]
+
+
+def test_os_exit_in_a_solution_is_a_failure():
+    ok, messages = checker.check(3, module(3, angle_os_exit))
+    assert not ok and "ended without a result" in messages[0] and "os._exit" in messages[0]
+
+
+def test_time_limit_is_validated(monkeypatch):
+    assert checker.time_limit(2) == 2.0
+    monkeypatch.setenv("MINIFA_CHECK_TIMEOUT", "7.5")
+    assert checker.time_limit() == 7.5
+    for bad in (0, -5, "abc", float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="positive number of seconds"):
+            checker.time_limit(bad)
+
+
+def test_command_line_stops_a_looping_file_and_fails_sys_exit(tmp_path):
+    """The student's own file, through the command line: a loop is stopped after the time
+    limit (from MINIFA_CHECK_TIMEOUT, or --timeout), sys.exit(0) is exit status 1, not 0."""
+    folder = checker_copy(tmp_path)
+    student = folder / "ex3_angle.py"
+    env = {**ENV, "PYTHONPATH": ROOT}
+
+    def run(*args, **extra):
+        start = time.monotonic()
+        r = subprocess.run([sys.executable, str(folder / "check.py"), "3", *args], capture_output=True,
+                           text=True, env={**env, **extra}, cwd=ROOT, timeout=120)
+        return r, time.monotonic() - start
+    student.write_text("def neuron_angles(W, B):\n    print('working on it')\n    while True:\n        pass\n")
+    r, took = run(MINIFA_CHECK_TIMEOUT="2")
+    assert r.returncode == 1 and took < 60, r.stdout + r.stderr
+    assert r.stdout.splitlines()[0] == "working on it"           # the student's print comes through
+    assert r.stdout.splitlines()[1].startswith("exercise 3: wrong: the check of exercise 3 did not "
+                                               "finish in 2 s and was stopped"), r.stdout
+    r, _ = run("--timeout", "2")
+    assert r.returncode == 1 and "did not finish in 2 s" in r.stdout
+    for source, where in (("import sys\nsys.exit(0)\n", "ex3_angle.py, when loaded,"),
+                          ("import sys\n\ndef neuron_angles(W, B):\n    sys.exit(0)\n", "your neuron_angles")):
+        student.write_text(source)
+        r, _ = run()
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert r.stdout.startswith(f"exercise 3: wrong: {where} tries to end the program: it raised "
+                                   f"SystemExit(0)"), r.stdout
+    r, _ = run("--timeout", "0")
+    assert r.returncode == 2 and "positive number of seconds" in r.stdout and "Traceback" not in r.stderr

@@ -19,9 +19,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from data_helpers import (REPO, _isolated_env, cifar_bytes, closed_port_url,  # noqa: F401
+from data_helpers import (PAGE, REPO, _isolated_env, cifar_bytes, closed_port_url,  # noqa: F401
                           http_root, idx_bytes, leftovers, md5, real_mirror, register, sha256,
-                          toy_idx_files, toy_idx_spec, write)
+                          small_disk, toy_idx_files, toy_idx_spec, write)
 from minifa import datasets as data
 from minifa.datasets import registry, store
 from minifa.datasets.registry import Archive, DatasetSpec, FileSpec
@@ -441,3 +441,145 @@ def test_sha256sums_concurrent_updates_keep_every_line(tmp_path):
     sums = store.read_sums(tmp_path)
     assert len(sums) == n_threads * per and sums["toy/f3-7"] == "0307".ljust(64, "0")
     assert (tmp_path / ".SHA256SUMS.lock").exists() and leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- a full disk
+
+def two_rebuilt_batches(tmp_path, register, n=30):
+    """A toy CIFAR whose two batches are rebuilt copies (not upstream's bytes: trusted only
+    through a SHA256SUMS line), in a mirror that lists them; returns (mirror, {name: bytes})."""
+    files = {f"data_batch_{i}": cifar_bytes(n=n, seed=i)[0] for i in (1, 2)}
+    register(DatasetSpec(key="toy", folder="toy", title="Toy", fmt="cifar", num_classes=10,
+                         image_shape=(3, 32, 32), licence="test",
+                         files=tuple(FileSpec(k, "train", "0" * 32, rebuilt_ok=True) for k in files)))
+    mirror = write(tmp_path / "mirror", "toy", files)
+    (mirror / "SHA256SUMS").write_text("".join(f"{sha256(b)}  toy/{k}\n" for k, b in files.items()))
+    return mirror, files
+
+
+def copies(monkeypatch):
+    """The list of file names the next fetches copy from a mirror."""
+    real, names = fetch_mod.install, []
+
+    def counting(ds, fs, *args, **kw):
+        names.append(fs.name)
+        return real(ds, fs, *args, **kw)
+    monkeypatch.setattr(fetch_mod, "install", counting)
+    return names
+
+
+def test_full_disk_while_rewriting_sha256sums_strands_nothing(tmp_path, register, small_disk,
+                                                              capsys, monkeypatch):
+    """A real tmpfs that fills up: the second batch's temp file takes its last free page, so
+    the SHA256SUMS rewrite that would list it fails with ENOSPC."""
+    mirror, files = two_rebuilt_batches(tmp_path, register)
+    pages = -(-len(files["data_batch_1"]) // PAGE)
+    dest = small_disk((2 * pages + 1) * PAGE)          # two batches and a one-page SHA256SUMS
+    assert fetch_mod.main(["toy", "--mirror", str(mirror), "--dest", str(dest)]) == 1
+    assert_one_line_error(capsys.readouterr().err, "No space left on device",
+                          f"could not update {dest / 'SHA256SUMS'}, left as it was",
+                          "data_batch_2 was not put in place", "run the same command again")
+    first = f"{sha256(files['data_batch_1'])}  toy/data_batch_1\n"
+    assert (dest / "SHA256SUMS").read_text() == first                # whole, as it was
+    assert [p.name for p in (dest / "toy").iterdir()] == ["data_batch_1"] and leftovers(dest) == []
+    assert data.load("toy", "train", root=dest, allow_partial=True)[0].shape == (30, 3072)
+    small_disk.resize(dest, (2 * pages + 2) * PAGE)    # one page freed
+    copied = copies(monkeypatch)
+    report = data.fetch("toy", dest, mirror)
+    assert copied == ["data_batch_2"] and report.results["data_batch_1"][0] == "present"
+    assert data.load("toy", "train", root=dest)[0].shape == (60, 3072)
+
+
+@pytest.mark.parametrize("kind", ["rebuilt", "upstream"])
+def test_sha256sums_write_failing_midway_keeps_what_was_verified(tmp_path, register, monkeypatch,
+                                                                 capsys, kind):
+    """The same without a tmpfs: the second rewrite of SHA256SUMS writes half its text, then
+    ENOSPC.  A file matching upstream's md5 needs no line and is kept; a rebuilt one is not
+    placed unlisted.  Either way SHA256SUMS stays whole and the next fetch copies only the
+    files not yet there."""
+    if kind == "rebuilt":
+        mirror, files = two_rebuilt_batches(tmp_path, register)
+    else:
+        files = toy_idx_files()
+        register(toy_idx_spec(files))
+        mirror = write(tmp_path / "mirror", "toy", files)
+    names, dest = list(files), tmp_path / "dest"
+    real, calls = store.write_all, []
+
+    def disk_fills(fd, text):
+        calls.append(text)
+        if len(calls) == 2:
+            real(fd, text[:len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd, text)
+    monkeypatch.setattr(store, "write_all", disk_fills)
+    assert fetch_mod.main(["toy", "--mirror", str(mirror), "--dest", str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert_one_line_error(err, "No space left on device", "left as it was")
+    assert (dest / "SHA256SUMS").read_text() == f"{sha256(files[names[0]])}  toy/{names[0]}\n"
+    assert leftovers(dest) == []
+    placed = sorted(p.name for p in (dest / "toy").iterdir())
+    if kind == "rebuilt":
+        assert placed == names[:1] and f"{names[1]} was not put in place" in err
+    else:
+        assert placed == sorted(names[:2]) and f"{names[1]} is in place all the same" in err
+    monkeypatch.setattr(store, "write_all", real)
+    copied = copies(monkeypatch)
+    report = data.fetch("toy", dest, mirror)
+    assert copied == names[len(placed):] and report.summary()[0] == "complete"
+    assert set(store.read_sums(dest)) == {f"toy/{k}" for k in names}      # every line there
+    if kind == "upstream":
+        assert "line in SHA256SUMS written again" in report.results[names[1]][1]
+
+
+def test_a_batch_whose_line_was_lost_is_verified_by_the_mirror_not_copied_again(
+        tmp_path, register, monkeypatch):
+    """A rebuilt batch left unlisted in the data home (by an older minifa after a full disk,
+    or SHA256SUMS deleted): the mirror's SHA256SUMS vouches for it, so it is kept and its line
+    written again; a batch the mirror does not vouch for is copied."""
+    mirror, files = two_rebuilt_batches(tmp_path, register)
+    dest = tmp_path / "dest"
+    data.fetch("toy", dest, mirror)
+    (dest / "SHA256SUMS").unlink()
+    with pytest.raises(data.ChecksumError, match="not listed in SHA256SUMS"):
+        data.load("toy", "train", root=dest)
+    copied = copies(monkeypatch)
+    report = data.fetch("toy", dest, mirror)
+    assert copied == [] and all(st == "present" for st, _ in report.results.values())
+    assert "verified by the mirror's SHA256SUMS" in report.results["data_batch_1"][1]
+    assert data.load("toy", "train", root=dest)[0].shape == (60, 3072)
+    (dest / "toy" / "data_batch_1").write_bytes(cifar_bytes(n=30, seed=9)[0])   # valid, not vouched for
+    report = data.fetch("toy", dest, mirror)
+    assert copied == ["data_batch_1"] and report.results["data_batch_1"][0] == "copied"
+
+
+def _big_idx_files():
+    x = np.random.default_rng(0).integers(0, 256, size=(3000, 4, 4), dtype=np.uint8)
+    y = np.arange(3000, dtype=np.uint8) % 10
+    return {"train-images-idx3-ubyte.gz": gzip.compress(idx_bytes(x)),      # 48 KB: 12 pages
+            "train-labels-idx1-ubyte.gz": gzip.compress(idx_bytes(y))}
+
+
+@pytest.mark.parametrize("disk", ["tmpfs", "patched"])
+def test_full_disk_during_a_download_is_not_called_a_network_error(tmp_path, register, http_root,
+                                                                   small_disk, monkeypatch,
+                                                                   capsys, disk):
+    www, url = http_root
+    files = _big_idx_files()
+    register(toy_idx_spec(files, base_urls=(url, closed_port_url())))
+    write(www, ".", files)
+    if disk == "tmpfs":
+        dest = small_disk(4 * PAGE)
+    else:
+        dest, real = tmp_path / "dest", transfer.stream
+
+        def disk_fills(src, out, total, label, show):
+            out.write(src.read(total // 2))
+            out.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        monkeypatch.setattr(transfer, "stream", disk_fills)
+    assert fetch_mod.main(["toy", "--dest", str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert_one_line_error(err, "No space left on device")
+    assert "No network" not in err and "could not download" not in err
+    assert leftovers(dest) == [] and not (dest / "toy").exists()

@@ -16,9 +16,10 @@ Where files live: ``<root>/<folder>/<canonical upstream file name>`` plus
 See docs/datasets.md for the datasets, their sources and licences.
 
 Modules, each importing only those before it: ``registry`` (what each dataset is, its
-files and checksums) -> ``formats`` (file parsers, USPS pixels) -> ``store`` (places,
-checksums, SHA256SUMS, errors) -> ``load`` (load, subsets) -> ``transfer`` (safe writes,
-downloads) -> ``fetch`` (fetch, the data_fetch.py command); ``ood`` stands alone.
+files and checksums) -> ``formats`` (file parsers, USPS pixels) -> ``durable`` (complete
+writes, fsync) -> ``store`` (places, checksums, SHA256SUMS, errors) -> ``load`` (load,
+subsets) -> ``transfer`` (safe writes, downloads) -> ``fetch`` (fetch, the data_fetch.py
+command); ``ood`` stands alone.
 Note: the names ``load``, ``fetch`` and ``ood`` here are the functions; reach those
 modules with ``from minifa.datasets.fetch import main`` or ``importlib.import_module``.
 """

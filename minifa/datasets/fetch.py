@@ -1,13 +1,13 @@
 """Fetch datasets into the data home, from upstream URLs or a local mirror (``data_fetch.py``).
 
 Every file is written to a temporary ``.<name>.partial-XXXX`` in its final folder,
-verified (``store.verify_file``), and only then renamed into place with
-``os.replace``; on a mismatch, an error or Ctrl-C the temporary file is deleted.
-A transfer that is killed outright can leave one behind: it is never read, and the
-next fetch of that dataset removes it (``transfer.remove_stale_partials``) and says so.
-Files already present and verified are skipped.  Each placed file's sha256 is
-recorded in ``<dest>/SHA256SUMS`` (under a lock), so the data home is itself laid
-out like a mirror.
+verified (``store.verify_file``), flushed to disk, its sha256 recorded in
+``<dest>/SHA256SUMS`` (rewritten atomically, under a lock), and only then renamed into
+place with ``os.replace`` (``transfer.finalize``); on a mismatch, an error, a full disk or
+Ctrl-C the temporary file is deleted and SHA256SUMS stays whole.  A transfer killed
+outright can leave one behind: it is never read, and the next fetch of that dataset
+removes it (``transfer.remove_stale_partials``) and says so.  Files already present and
+verified are skipped.  The data home is thus itself laid out like a mirror.
 
 Upstream CIFAR-10/100 and STL-10 are tar.gz archives: the archive's md5 is
 checked, then only the needed regular-file members are streamed out under our
@@ -20,9 +20,9 @@ from pathlib import Path
 
 from .formats import DataError
 from .registry import REGISTRY, DatasetSpec, get_spec, split_states
-from .store import SUMS_FILE, DestinationError, data_home, mirror_from_env, read_sums, verify_file
-from .transfer import (BIG, NetworkError, check_archive, extract, from_network, install,
-                       prepare_dest, remove_stale_partials)
+from .store import SUMS_FILE, DestinationError, data_home, mirror_from_env, read_sums
+from .transfer import (BIG, NetworkError, check_archive, check_present, extract, from_network,
+                       install, prepare_dest, remove_stale_partials)
 
 OK = ("present", "copied", "downloaded", "extracted")
 
@@ -146,7 +146,7 @@ def fetch(name, dest=None, mirror=None, *, timeout=15.0, log=print):
     """
     ds = get_spec(name)
     dest = Path(dest).expanduser() if dest is not None else data_home()
-    mirror = mirror if mirror is not None else mirror_from_env()
+    mirror = Path(mirror).expanduser() if mirror is not None else mirror_from_env()
     folder = dest / ds.folder
     report, todo = FetchReport(ds, dest, log=log), []
     try:
@@ -159,14 +159,13 @@ def fetch(name, dest=None, mirror=None, *, timeout=15.0, log=print):
             path = folder / fs.name
             if path.is_file():
                 try:
-                    verify_file(path, ds, fs, sums)
-                    report.note(fs, "present", "already present, verified")
+                    report.note(fs, "present", check_present(ds, fs, path, sums, mirror, dest))
                     continue
                 except DataError as e:
                     log(f"  {fs.name:<28} present but does not verify, replacing it: {e}")
             todo.append(fs)
         if todo and mirror is not None:
-            _from_mirror(ds, todo, Path(mirror).expanduser(), dest, report)
+            _from_mirror(ds, todo, mirror, dest, report)
         elif todo:
             from_network(ds, todo, dest, report, timeout)
     finally:

@@ -11,6 +11,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .durable import fsync_dir, write_all
 from .formats import DataError, read_cifar_batch
 from .registry import get_spec, split_states
 
@@ -140,17 +141,20 @@ def _locked(path):
 
 def record_sum(root, rel, sha):
     """Set ``rel``'s line in ``<root>/SHA256SUMS``.  Read-modify-write under a lock on
-    ``<root>/.SHA256SUMS.lock``, so concurrent fetches lose no line; the new file replaces
-    the old by an atomic rename, so a reader never sees half a file."""
+    ``<root>/.SHA256SUMS.lock``, so concurrent fetches lose no line.  The new text goes to a
+    temporary file in ``root``, is flushed to disk (fsync) and replaces the old file by an
+    atomic rename: a reader never sees half a file, and a full disk or a crash leaves the
+    previous SHA256SUMS whole (the error, e.g. ENOSPC, is raised; the temp file removed)."""
     root = Path(root)
     with _locked(root / SUMS_LOCK):
         sums = read_sums(root)
         sums[rel] = sha
         with partial_file(root, SUMS_FILE) as (fd, tmp):
-            with os.fdopen(fd, "w", closefd=False) as f:
-                f.writelines(f"{h}  {p}\n" for p, h in sorted(sums.items()))
+            write_all(fd, "".join(f"{h}  {p}\n" for p, h in sorted(sums.items())).encode())
+            os.fsync(fd)
             os.chmod(tmp, umask_mode())
             os.replace(tmp, root / SUMS_FILE)
+        fsync_dir(root)
 
 
 def umask_mode():

@@ -6,6 +6,7 @@ A file is written to a locked temporary ``<folder>/.<name>.partial-XXXX``
 (``store.partial_file``), verified, then renamed into place; a ``.partial-`` file
 survives only a process killed outright, and ``remove_stale_partials`` clears it later.
 """
+import errno
 import http.client
 import os
 import tarfile
@@ -17,12 +18,14 @@ from pathlib import Path
 
 from ..progress import Progress
 from .formats import DataError
-from .store import (ChecksumError, DestinationError, file_digests, lock, partial_file,
-                    record_sum, umask_mode, verify_file)
+from .durable import fsync_dir, fsync_file
+from .store import (SUMS_FILE, ChecksumError, DestinationError, file_digests, lock, partial_file,
+                    read_sums, record_sum, umask_mode, verify_file)
 
 STALE_UNLOCKED_S = 60     # an unlocked .partial- file this old (seconds) was left by a dead fetch
 STALE_NO_LOCKS_S = 3600   # where locks don't exist (no fcntl, or no flock on the file system)
 BIG = 64 << 20            # copies and extractions from this size (bytes) show progress
+DISK_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class NetworkError(DataError):
@@ -98,13 +101,65 @@ def stream(src, out, total, label, show):
 
 
 def finalize(ds, fs, tmp, dest, *, sums, shown, hint):
-    """Verify a finished temp file, rename it into place, record its sha256; return how verified."""
+    """Verify a finished temp file and put it in place; return how it was verified.
+
+    Order: the file's bytes are flushed to disk, its sha256 is recorded in SHA256SUMS (an
+    atomic rewrite, ``store.record_sum``), and only then is it renamed into place.  A crash
+    in between leaves at most a line for a file not yet there (harmless: trust needs the
+    bytes to match it).  When SHA256SUMS cannot be rewritten (a full disk), it stays as it
+    was and an OSError says so: a file matching upstream's md5 is put in place all the same
+    (it needs no line); a rebuilt copy, trusted only through its line, is not."""
     how = verify_file(tmp, ds, fs, sums, shown=shown, hint=hint)
-    sha = file_digests(tmp)[1]
+    md5, sha = file_digests(tmp)
     os.chmod(tmp, umask_mode())
-    os.replace(tmp, dest / ds.folder / fs.name)
-    record_sum(dest, f"{ds.folder}/{fs.name}", sha)
+    fsync_file(tmp)
+    final, upstream = dest / ds.folder / fs.name, md5 == fs.md5
+    try:
+        record_sum(dest, f"{ds.folder}/{fs.name}", sha)
+    except OSError as e:
+        if upstream:
+            _place(tmp, final)
+        kept = (f"{fs.name} is in place all the same (it matches upstream's md5)" if upstream
+                else f"{fs.name} was not put in place (this rebuilt copy is trusted only "
+                     f"through its line there)")
+        fix = "Free some space" if e.errno in DISK_ERRNOS else "Fix that"
+        raise OSError(e.errno, f"{e.strerror or e}: could not update {dest / SUMS_FILE}, left as "
+                               f"it was; {kept}. {fix} and run the same command again") from e
+    _place(tmp, final)
     return how
+
+
+def _place(tmp, final):
+    os.replace(tmp, final)
+    fsync_dir(final.parent)
+
+
+def check_present(ds, fs, path, sums, mirror, dest):
+    """Verify a file already in ``dest``; return how (or raise ``DataError``), and write its
+    missing line in ``dest``'s SHA256SUMS again.  A rebuilt copy whose line is missing or
+    stale (lost to a full disk or a crash by an older minifa, or SHA256SUMS deleted) but
+    which the mirror's SHA256SUMS lists is accepted, instead of being copied a second time."""
+    rel, needed = f"{ds.folder}/{fs.name}", False
+    try:
+        verify_file(path, ds, fs, sums)
+        how = "already present, verified"
+        if rel in sums:
+            return how
+    except ChecksumError as e:
+        if not (fs.rebuilt_ok and mirror is not None and (Path(mirror) / SUMS_FILE).is_file()):
+            raise
+        try:
+            verify_file(path, ds, fs, read_sums(mirror))
+        except DataError:
+            raise e from None
+        how, needed = "already present, verified by the mirror's SHA256SUMS", True
+    try:
+        record_sum(dest, rel, file_digests(path)[1])
+    except OSError:
+        if needed:             # without its line a rebuilt copy will not load: say so
+            raise
+        return how             # it matches upstream's md5: the line is a convenience
+    return f"{how} (its line in SHA256SUMS written again)"
 
 
 def install(ds, fs, src, total, dest, *, sums, shown, hint, label, show):
@@ -153,6 +208,8 @@ def download(urls, fd, timeout, key, name):
                 stream(r, out, total, f"downloading {url}", show=True)
             return url
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as e:
+            if getattr(e, "errno", None) in DISK_ERRNOS:
+                raise                  # the disk is full, not the network down: say so
             errors.append(f"{url}: {getattr(e, 'reason', None) or e}")
     raise NetworkError(
         f"could not download {name}: {'; '.join(errors)}. No network? Copy from a local mirror "

@@ -46,7 +46,7 @@ def _shown(path):
 
 
 def call(fn, *args, hint=None, **kw):
-    """fn(*args, **kw); a raised exception becomes a Fail in plain words. hint(e) may add
+    """fn(*args, **kw); a raised exception (SystemExit too) becomes a Fail in plain words. hint(e) may add
     an exercise-specific explanation. Numpy's warnings are silenced: nan and inf are
     diagnosed from the result."""
     try:
@@ -56,6 +56,9 @@ def call(fn, *args, hint=None, **kw):
     except NotImplementedError:
         raise Fail(NOT_WRITTEN, f"replace the line `raise NotImplementedError(\"your code here\")` of "
                    f"{fn.__name__} in {_shown(fn.__code__.co_filename)} with your code") from None
+    except SystemExit as e:  # sys.exit(0) must not end the checker as if all were fine
+        raise Fail(f"wrong: your {fn.__name__} tries to end the program: it raised SystemExit({e.code!r}) "
+                   f"(sys.exit, exit() or quit()){where(e)}; hand the result back with `return` instead") from None
     except Exception as e:  # any error of the student's code is a finding, not a crash
         raised = f"your {fn.__name__} raised {type(e).__name__}: {e}{where(e)}"
         extra = hint(e) if hint else None
