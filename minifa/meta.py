@@ -13,9 +13,11 @@ all K copies at once, each on its own batches (adaptation_order), and gives K me
 from dataclasses import dataclass
 
 from . import backend, optim
+from .settings import META
 from .training import batches, evaluate, step
 
-STEPS, BATCH_SIZE, LR = 10, 10, 1e-3  # Table D.1: adaptation steps, examples per step, Adam lr
+# Table D.1 (minifa/settings.py META): adaptation steps, examples per step, Adam lr
+STEPS, BATCH_SIZE, LR = META["steps"], META["batch_size"], META["lr"]
 
 
 @dataclass

@@ -93,3 +93,14 @@ def test_task_that_does_not_fit_the_network_is_refused():
         meta_loss(MLP([5, 8, 3], seed=0), [_task("a", 1)])          # 6 inputs, not 5
     with pytest.raises(ValueError, match="finite"):
         Task("nan", np.full((3, 4), np.nan), np.zeros(3, int), np.zeros((2, 4)), np.zeros(2, int))
+
+
+def test_defaults_are_table_d1(device):
+    """meta_loss's defaults are Table D.1's (minifa.settings.META): 10 Adam steps, lr 1e-3,
+    batches of 10 examples."""
+    from minifa.settings import META
+    assert META == {"steps": 10, "batch_size": 10, "lr": 1e-3}
+    net, tasks = MLP([6, 8, 3], rule="fa", seed=[0, 1]), [_task("a", 1), _task("b", 2)]
+    default = meta_loss(net, tasks)["total"]
+    assert default == meta_loss(net, tasks, steps=10, batch_size=10, lr=1e-3)["total"]
+    assert default != meta_loss(net, tasks, steps=9)["total"]

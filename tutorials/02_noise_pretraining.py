@@ -5,61 +5,76 @@ alignment on inputs x ~ N(0, I) with labels drawn uniformly, independent of x (5
 examples, batch 64, Adam, lr 1e-4). The labels cannot be predicted from x, yet the training
 loss decreases noticeably (Fig. 1d): the network learns to output chance, 1/10 for every
 class, so the loss approaches log 10 from above. Meanwhile the weights change (tutorial 3).
+Here Algorithm 1 is written out step by step for its first steps, then run whole by the
+library (minifa.pretrain_noise), which must give the same numbers.
+The experiment is minifa/experiments/noise_pretraining.py; its figure minifa/figures/noise_pretraining.py.
 
     python tutorials/02_noise_pretraining.py [--quick | --lab] [--nets K]
 """
 # %% [markdown]
-# ## Settings: K stacked FA networks, Algorithm 1 with the paper's values
+# ## Settings: K stacked FA networks, Algorithm 1 with the paper's values (Table A.1)
 # %%
 import math
 
-from minifa import MLP, PAPER, Noise, backend, pretrain_noise
-from minifa.reproduce.tutorial import Tutorial
+import numpy as np  # host-side printing only
+
+from minifa import MLP, PAPER, Adam, Noise, backend, step
+from minifa.experiments import noise_pretraining
+from minifa.experiments.session import Session
+from minifa.figures.noise_pretraining import draw
 from minifa.stats import fmt
+from minifa.threads import blas_threads
 
-run = Tutorial(__doc__, paper=dict(n_noise=PAPER.n_noise, nets=5), quick=dict(n_noise=50_000),
-               init=True, flags={"nets": (int, "networks trained at once (stacked)")},
-               times={"quick": "5 s", "lab": "the paper's size, 25 s", "paper": "25 s"})
-cfg = run.cfg
-seeds = [cfg.seed + k for k in range(cfg.nets)]
-print(f"Algorithm 1: {cfg.nets} x FA 784-100-10 ({cfg.init} init), "
-      f"{PAPER.replace(n_noise=cfg.n_noise).algorithm1()}")
-
-x0 = Noise().sample(backend.rng(cfg.seed), PAPER.batch_size, 784, 10)[0]
-batch = {"mean": float(x0.mean()), "std": float(x0.std())}
-print(f"one noise batch (64 x 784): mean {batch['mean']:.3f}, std {batch['std']:.3f}  (N(0, I): 0 and 1)")
+s = Session(noise_pretraining, doc=__doc__)     # --quick / --lab / --nets / --init; prints the settings
+cfg = s.cfg
 
 # %% [markdown]
-# ## Train: Algorithm 1
+# ## The noise batch: x ~ N(0, I), labels uniform and drawn independently of x
 # %%
-net = MLP(PAPER.dims, rule="fa", seed=seeds, init=cfg.init)
-hist = pretrain_noise(net, n_examples=cfg.n_noise, noise=Noise(), seed=cfg.seed, log_every=20)
+x, y = Noise().sample(backend.rng(cfg.seed), PAPER.batch_size, 784, 10)    # (64, 784), (64,)
+batch = {"mean": float(x.mean()), "std": float(x.std())}
+print(f"one noise batch ({x.shape[0]} x {x.shape[1]}): mean {batch['mean']:.3f}, std {batch['std']:.3f}  "
+      f"(N(0, I): 0 and 1); labels per class {np.bincount(backend.to_host(y), minlength=10)}")
 
 # %% [markdown]
-# ## Measure: loss before and after, and the alignment angle
+# ## The network, and Algorithm 1 written out for its first steps
+# One FA 784-100-10 network (rule "fa": errors travel back through the fixed random B, eq. 5).
+# Each step draws a fresh batch from the network's own noise stream (seeded by the run's seed
+# and the network's; this is the stream `pretrain_noise` gives network 0 of the stack) and makes
+# one `step`: forward (eq. 1), loss (eq. 2), FA's backward pass (eq. 4-5), one Adam update.
 # %%
-first = hist["loss"][0]
-last = [sum(h[k] for h in hist["loss"][-20:]) / 20 for k in range(cfg.nets)]
-print(f"loss before noise training: {fmt(first)}  (chance: log 10 = {math.log(10):.4f})")
-print(f"loss at the end (mean of the last 20 logs): {fmt(last)}")
-print(f"mean alignment angle W_1^T vs B_1: {fmt(hist['angle1'][0], ' deg')} -> "
-      f"{fmt(hist['angle1'][-1], ' deg')}")
+net = MLP(PAPER.dims, rule="fa", seed=cfg.seed, init=cfg.init)
+print(net)
+opt, rng = Adam(lr=PAPER.lr), backend.rng([cfg.seed, cfg.seed])
+n_steps = min(200, cfg.n_noise // PAPER.batch_size)
+by_hand = []                                            # the loss every LOG_EVERY steps
+with blas_threads():                                    # BLAS threads as in pretrain_noise (threads.py)
+    for t in range(1, n_steps + 1):
+        x, y = Noise().sample(rng, PAPER.batch_size, 784, 10)   # fresh noise; the labels ignore x
+        step(net, opt, x, y)                                    # forward, FA backward, Adam
+        if t % noise_pretraining.LOG_EVERY == 0:
+            by_hand.append(float(net.loss(y)))          # the loss on this step's batch
+print(f"Algorithm 1 by hand, {n_steps} steps: loss {by_hand[0]:.4f} -> {by_hand[-1]:.4f}")
 
 # %% [markdown]
-# ## Plot: Fig. 1d, and the angle that falls meanwhile
+# ## Run: Algorithm 1 whole, for K stacked networks, by the library
+# `noise_pretraining.run` builds `MLP(PAPER.dims, rule="fa", seed=[seed, ..., seed + K - 1])` and
+# calls `pretrain_noise`, which logs the loss and the mean angle W_1^T vs B_1 every 20 steps.
 # %%
-fig, ax = run.figure(1, 2, size=(11, 4))
-ax = ax[0]
-ex = [e / 1e3 for e in hist["examples"]]
-for k in range(cfg.nets):
-    ax[0].plot(ex, [h[k] for h in hist["loss"]], lw=0.6, alpha=0.7)
-    ax[1].plot(ex, [h[k] for h in hist["angle1"]], lw=1)
-ax[0].axhline(math.log(10), color="k", ls="--", label="chance, log 10")
-ax[0].set(xlabel="noise examples (thousands)", ylabel="training loss (eq. 2)",
-          title="Fig. 1d: loss during random-noise training")
-ax[0].legend()
-ax[1].axhline(90, color="k", ls=":")
-ax[1].set(xlabel="noise examples (thousands)", ylabel="mean angle W_1^T vs B_1 (deg)",
-          title="alignment during noise training")
-run.finish(fig, numbers={"noise_batch": batch, "loss_start": first, "loss_end": last, "angle_start": hist["angle1"][0],
-                         "angle_end": hist["angle1"][-1], "n_examples": cfg.n_noise})
+numbers = noise_pretraining.run(cfg)
+
+# %% [markdown]
+# ## What to look at: the library did what we did by hand; the loss falls towards log 10
+# %%
+lib = [h[0] for h in numbers["loss"][1:len(by_hand) + 1]]        # network 0, the same steps
+print(f"noise batch: {batch == numbers['noise_batch']}; loss by hand vs library over the first "
+      f"{n_steps} steps: max |difference| {np.abs(np.subtract(by_hand, lib)).max():.1e}")
+print(f"loss before noise training: {fmt(numbers['loss_start'])}  (chance: log 10 = {math.log(10):.4f})")
+print(f"loss at the end (mean of the last 20 logs): {fmt(numbers['loss_end'])}")
+print(f"mean alignment angle W_1^T vs B_1: {fmt(numbers['angle_start'], ' deg')} -> "
+      f"{fmt(numbers['angle_end'], ' deg')}")
+
+# %% [markdown]
+# ## The figure: Fig. 1d, and the angle that falls meanwhile (no claim: the paper states no test)
+# %%
+s.finish(numbers, noise_pretraining.claims(numbers, cfg), draw(numbers, cfg))

@@ -1,15 +1,14 @@
-"""A claim of the paper, tested: the record each tutorial writes and REPRODUCTION.md reads.
+"""A claim of the paper, tested: the record each experiment returns and REPRODUCTION.md reads.
 
     {"id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings"}
 
 compare / versus / differ return that record (without figure and settings, which the
-tutorial adds: reproduce.tutorial.Tutorial.claims).
+run adds: experiments.session.Session.claims).
 """
+from ..settings import ALPHA, BORDERLINE
 from ..stats import fmt, ttest_1samp, ttest_ind, ttest_rel
 
 KEYS = ("id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings")
-ALPHA = 0.05
-BORDERLINE = (0.01, 0.1)   # p in [0.01, 0.1): last-digit (BLAS) differences between machines can flip it
 
 
 def claim(id, claim, ours, test, t, p, reproduced, figure=None, settings=None, **extra):
@@ -74,6 +73,8 @@ def verdict_line(c):
     """One printed line per claim, the same in every tutorial."""
     if c.get("absent"):
         return f"  [absent] {c['id']}: not tested, {c['ours']}"
+    if c["t"] != c["t"] or c["p"] != c["p"]:    # NaN: e.g. two identical samples
+        return f"  [no result] {c['id']}: {c['ours']}; the t-test is undefined (NaN): not a verdict"
     v = "reproduced" if c["reproduced"] else "NOT reproduced"
     flag = "  (borderline p: may flip on another machine)" if borderline(c["p"]) else ""
     return f"  [{v}] {c['id']}: {c['ours']}; t = {c['t']:.2f}, p = {c['p']:.2e}{flag}"

@@ -1,8 +1,24 @@
-"""Figure helpers the tutorials share: one colour per condition in every panel, mean +- sd
-bands, zero-based bars (or dot plots where only the spread matters), integer ticks."""
+"""The experiments' figures, drawn from their numbers (minifa.figures.<experiment>.draw), and
+the helpers they share: one colour per condition in every panel, mean +- sd bands, zero-based
+bars (or dot plots where only the spread matters), integer ticks.
+
+draw(numbers, cfg) -> {suffix: figure}: "" is <stem>.png; numbers may be what run() returned
+or the same read back from its JSON (lists instead of arrays), so a figure redraws without
+training (python -m minifa.experiments NN --redraw FILE.json)."""
 import numpy as np  # host-side plotting only
 
-from .tutorial import COLORS
+COLORS = {"BP": "C0", "FA w/o": "C1", "FA w/": "C2", "data -> noise": "C4",   # one colour per condition
+          "noise -> data": "C2", "data only": "C1", "noise": "C2"}
+
+
+def figure(rows, cols, size=(10, 4), **kw):
+    """A matplotlib figure that needs no screen (Agg backend, unless a notebook chose one);
+    axes always 2-d."""
+    import matplotlib
+    if "ipykernel" not in __import__("sys").modules:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained", **kw)
 
 
 def color(name):

@@ -1,0 +1,133 @@
+"""What every experiment shares: its settings at a run size, its notes, its data.
+
+    cfg = settings("fig2", "lab")          # a Config: cfg.nets, cfg.epochs, ... cfg.seed, cfg.init
+    log = Log()                            # notes and deviations, printed as they come
+    data = load(log, "mnist", "Fig. 2 skipped")   # (X, y, X_test, y_test), or None with a note
+    return log.numbers(auc=..., ...)       # run's result: plain data, with log's notes and deviations
+
+Sizes: "paper" (the default run: the paper's protocol less its time-budget cut, if any), "full"
+(the whole protocol), "lab" (a class-sized run that still shows the main effect), "quick" (a
+smoke test of seconds that tests nothing). The values live in minifa/settings.py.
+"""
+from types import SimpleNamespace
+
+from .. import backend
+from ..settings import EXPERIMENTS, PAPER
+
+SIZES = ("paper", "full", "lab", "quick")
+
+
+class Config(SimpleNamespace):
+    """An experiment's settings: plain values by attribute (cfg.nets), plus name and size."""
+
+    def replace(self, **changes):
+        """A copy with some values changed, e.g. cfg.replace(nets=3)."""
+        unknown = set(changes) - set(vars(self))
+        if unknown:
+            raise TypeError(f"{self.name} has no setting {', '.join(sorted(unknown))}; "
+                            f"its settings: {', '.join(vars(self))}")
+        return Config(**{**vars(self), **changes})
+
+    def values(self):
+        """The settings themselves (without name and size), as a dict."""
+        return {k: v for k, v in vars(self).items() if k not in ("name", "size")}
+
+
+def settings(name, size="paper", seed=0, init=None, **overrides):
+    """The Config of experiment `name` at `size`; `overrides` replace single values
+    (e.g. nets=3). seed: base random seed; init: 'he' or 'pytorch' (default PAPER.init)."""
+    if name not in EXPERIMENTS:
+        raise ValueError(f"no experiment {name!r}; experiments: {', '.join(EXPERIMENTS)}")
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}; got {size!r}")
+    spec = EXPERIMENTS[name]
+    change = {"paper": cut(name), "full": {}}.get(size, spec.get(size) or {})
+    values = {**spec["paper"], **change}
+    unknown = set(overrides) - set(values)
+    if unknown:
+        raise TypeError(f"{name} has no setting {', '.join(sorted(unknown))}; its settings: {', '.join(values)}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(name=name, size=size, **values, seed=seed, init=init or PAPER.init)
+
+
+def cut(name):
+    """What the default run changes from the paper's protocol to fit the time budget (no 'why')."""
+    return {k: v for k, v in (EXPERIMENTS[name].get("budget") or {}).items() if k != "why"}
+
+
+def changes(cfg):
+    """The deviation line of a run size: which values differ from the paper's and why (or None)."""
+    spec = EXPERIMENTS[cfg.name]
+    paper, chosen = spec["paper"], cfg.values()
+    changed = [k for k in paper if chosen.get(k) != paper[k]]
+    if not changed:
+        return None
+    budget = spec.get("budget") or {}
+    why = {"lab": "--lab, a class-sized run", "quick": "--quick",
+           "paper": f"{budget.get('why')} (--full runs the paper's protocol)" if budget and cfg.values()
+           == {**paper, **cut(cfg.name), "seed": cfg.seed, "init": cfg.init} else "command-line flag",
+           "full": "command-line flag"}[cfg.size]
+    return f"{why}: " + ", ".join(f"{k} {chosen[k]} (paper: {paper.get(k)})" for k in changed)
+
+
+class Log:
+    """The notes and deviations of one run, printed as they come and returned with its numbers."""
+
+    def __init__(self, cfg=None):
+        self.notes, self.deviations = [], []
+        if cfg is not None and (line := changes(cfg)):
+            self.deviation(line)
+
+    def deviation(self, text):
+        """A deviation from the paper's protocol, with its reason."""
+        self.deviations.append(text)
+        print(f"deviation from the paper: {text}", flush=True)
+
+    def note(self, text):
+        """A note, e.g. a dataset absent from the mirror."""
+        self.notes.append(text)
+        print(f"note: {text}", flush=True)
+
+    def numbers(self, **numbers):
+        """What run() returns: its numbers (host arrays keep their dtype, so the claims' t-tests
+        see exactly what was measured; saving turns them into lists) and this run's notes and
+        deviations."""
+        return {**numbers, "notes": list(self.notes), "deviations": list(self.deviations)}
+
+
+def load(log, key, skipped, **kw):
+    """(X, y, X_test, y_test) of a dataset, or None once the reason is noted; `skipped`
+    says what runs without it. An absent dataset is never replaced by anything."""
+    from ..datasets import DataError
+    from ..datasets import load as load_split
+    try:
+        return (*load_split(key, "train", **kw), *load_split(key, "test"))
+    except DataError as e:
+        log.note(f"{key} not loaded: {skipped} ({e})")
+        return None
+
+
+def seeds(cfg, n):
+    """The seeds of n independent networks: cfg.seed, cfg.seed + 1, ..."""
+    return [cfg.seed + k for k in range(n)]
+
+
+def jsonable(x):
+    """Lists, floats, ints and strings for JSON: arrays (NumPy or CuPy) become nested lists
+    (NaN stays NaN: json writes it, and reads it back)."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if hasattr(x, "shape") and hasattr(x, "dtype"):          # an array or a NumPy scalar
+        return jsonable(backend.to_host(x).tolist())
+    return x
+
+
+def sizes(name):
+    """{size: Config} of an experiment at its default seed and init; "full" is None where the
+    default run is already the paper's whole protocol (no budget cut)."""
+    out = {size: settings(name, size) for size in SIZES}
+    if not EXPERIMENTS[name].get("budget"):
+        out["full"] = None
+    return out

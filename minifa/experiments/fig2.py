@@ -1,0 +1,182 @@
+"""Tutorial 4: a noise-pretrained FA network learns fast (paper Fig. 2, App. B.2-B.6).
+
+Does a network that first trains on noise (Algorithm 1) learn faster under feedback
+alignment? Three conditions of n independent networks (own noise, own data order):
+  BP       backpropagation (eq. 3) from random init
+  FA w/o   feedback alignment (eq. 5) from random init
+  FA w/    the same FA networks (same W, same B) after Algorithm 1
+Fig. 2b: test accuracy during training and its area under the curve (AUC, learning speed);
+Fig. 2c-d: angle between W_1^T and B_1 and distance ||W_1 - B_1^T||_F through noise, then
+data; Fig. 2e-g: the path of W_1 (PCA), and the order: noise -> data ends closer to B than
+data -> noise. App. B.3: the same with 784-100-100-10 (both layers' angles); App. B.4-B.6:
+CIFAR-10. Two-sample t-tests over networks.
+"""
+import numpy as np  # host-side statistics only
+
+from .. import MLP, PAPER, backend, evaluate, pretrain_noise, train
+from ..analysis import auc, pca_trajectory, weight_distance
+from ..datasets import subset
+from ..stats import describe
+from . import claims as C
+from .common import Log, load, seeds, sizes
+
+NAME, NUM, STEM = "fig2", "04", "04_fast_learning"
+TITLE = __doc__.strip().splitlines()[0]
+SIZES = sizes(NAME)
+TAKES_INIT, DATA = True, ("mnist", "cifar10")
+FLAGS = {"nets": (int, "networks per condition")}
+TIMES = {"quick": "20 s", "lab": "47 s", "paper": "10 min (--full: 19 min)"}
+EXPERIMENTS = {"Fig. 2": ("mnist", PAPER.dims), "App. B.3": ("mnist", PAPER.dims_deep),
+               "App. B.4-B.6": ("cifar10", (3072, 100, 10))}
+CONDS = ("BP", "FA w/o", "FA w/")                      # trained on data; BP may be left out of App. B
+PCA = {"Fig. 2e": ("noise", "FA w/", "FA w/o"),       # the W_1 paths (network 0) of each PCA panel
+       "Fig. 2f-g": ("noise", "FA w/", "FA w/o", "data -> noise")}
+
+
+def settings_text(cfg):
+    return (f"{cfg.n_train} train / {cfg.n_test} test images (balanced), {cfg.epochs} epochs, batch 64, Adam "
+            f"lr 1e-4; FA w/: Algorithm 1 with {cfg.n_noise} noise examples; n = {cfg.nets} independent networks "
+            f"per condition (own noise and data order), {cfg.init} init")
+
+
+def every(cfg):
+    """Epochs between test-accuracy points of the AUC."""
+    return 2 if cfg.epochs >= 50 else 1
+
+
+def recorder(w1):
+    """A callback keeping, at every log, per used layer l: ||W_l - B_l^T||_F, the same for the
+    unit-norm matrices (directions only), and (w1) W_1 of network 0 (for the PCA of Fig. 2e-g)."""
+    rec = {"dist": [], "ndist": [], "W1": []}
+
+    def callback(net, hist):
+        rec["dist"].append([backend.to_host(weight_distance(net, l)) for l in range(1, net.n_layers)])
+        rec["ndist"].append([backend.to_host(weight_distance(net, l, normalize=True)) for l in range(1, net.n_layers)])
+        if w1:
+            rec["W1"].append(backend.to_host(net.W[1][0]).ravel().copy())
+    return rec, callback
+
+
+def phase(cfg, net, data=None, noise_seed=None, w1=False):
+    """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy."""
+    rec, cb = recorder(w1)
+    if data is None:
+        hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed if noise_seed is None else noise_seed,
+                              callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40))
+        x = np.asarray(hist["examples"], float)
+    else:
+        hist = train(net, data[0], data[1], X_test=data[2], y_test=data[3], epochs=cfg.epochs, seed=cfg.seed,
+                     callback=cb, train_metrics=False, record_every=every(cfg))
+        x = np.asarray(hist["epoch"]) * cfg.n_train
+    angle = np.stack([hist[f"angle{l}"] for l in range(1, net.n_layers)], axis=1)   # (T, layers, K)
+    return {"x": x, "angle": angle, "dist": np.asarray(rec["dist"]), "ndist": np.asarray(rec["ndist"]),
+            "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan]))}
+
+
+def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False):
+    """Noise for FA w/; data for BP, FA w/o, FA w/ (n networks each); then noise after data
+    (order control). {condition: its phase record}, plus 'B1' (network 0's B_1^T, flattened)."""
+    data = load(log, key, "this experiment skipped")
+    if data is None:
+        return None
+    data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),
+            *subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True))
+    nets = {c: MLP(dims, rule="bp" if c == "BP" else "fa", seed=seeds(cfg, n), init=cfg.init)
+            for c in CONDS if bp or c != "BP"}
+    out = {"noise": phase(cfg, nets["FA w/"], w1=w1), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
+    out.update({c: phase(cfg, net, data, w1=w1) for c, net in nets.items()})
+    if order:
+        net_dn = nets["FA w/o"].copy()                         # data -> noise, on a noise stream of its own
+        out["data -> noise"] = phase(cfg, net_dn, noise_seed=cfg.seed + 1, w1=w1)
+        out["data -> noise"]["acc"] = np.asarray([evaluate(net_dn, *data[2:])[1]])
+    for c in nets:
+        out[c]["auc"] = 100 * auc(out[c]["acc"], x=out[c]["x"] / cfg.n_train)
+    return out
+
+
+def pca(r, segments):
+    """The PCA of network 0's W_1 along the segments' paths, one after another: each segment's
+    2-D coordinates, B_1^T's point in the same plane, the explained variance of the two axes."""
+    coords, ref, explained = pca_trajectory(np.concatenate([r[c]["W1"] for c in segments]), reference=r["B1"])
+    ends = np.cumsum([len(r[c]["W1"]) for c in segments])[:-1]
+    return {"coords": dict(zip(segments, np.split(coords, ends))), "ref": ref, "explained": explained}
+
+
+def end(r, cond, m, l=0):
+    """The value of measure m for layer index l (0: W_1) at the end of all training."""
+    return r[cond][m][-1][l] if m != "acc" else r[cond]["acc"][-1]
+
+
+def summary(r, pca_panels):
+    """An experiment's numbers: the summaries (auc, final_acc, angle_end, acc_curve_mean), every
+    phase's curves without W_1 ('runs'), and the PCA panels ('pca')."""
+    return {"auc": {c: describe(r[c]["auc"]) for c in CONDS if c in r},
+            "final_acc": {c: describe(end(r, c, "acc")) for c in (*CONDS, "data -> noise") if c in r},
+            "angle_end": {c: [describe(a) for a in r[c]["angle"][-1]]
+                          for c in ("noise", "FA w/o", "FA w/", "data -> noise") if c in r},
+            "acc_curve_mean": {c: r[c]["acc"].mean(1).tolist() for c in CONDS if c in r},
+            "runs": {c: {k: v for k, v in rec.items() if k != "W1"} for c, rec in r.items() if c != "B1"},
+            "pca": {panel: pca(r, segs) for panel, segs in pca_panels.items()}}
+
+
+def run(cfg):
+    """{experiment: None (its data absent) or {'auc', 'final_acc', 'angle_end', 'acc_curve_mean':
+    summaries, 'runs': {phase: {'x', 'angle' (T, layers, K), 'dist', 'ndist' (T, layers, K),
+    'acc' (T, K), 'auc' (K,)}}, 'pca': {panel: {'coords', 'ref', 'explained'}} (Fig. 2 only)}}."""
+    log = Log(cfg)
+    if every(cfg) > 1:
+        log.deviation(f"not stated in the paper: the test accuracy every {every(cfg)} epochs, the AUC by trapezoids "
+                      "over those points (a pass over the test set costs ~30% of an epoch)")
+    results = {}
+    for name in cfg.experiments:
+        print(f"\n{name}: {EXPERIMENTS[name][0]}, {'-'.join(map(str, EXPERIMENTS[name][1]))}", flush=True)
+        appB = name != "Fig. 2"
+        r = experiment(cfg, log, *EXPERIMENTS[name], cfg.appB_nets if appB else cfg.nets, not appB or cfg.appB_bp,
+                       not appB or cfg.appB_order, w1=not appB)
+        results[name] = None if r is None else summary(r, {} if appB else PCA)
+    return log.numbers(**results)
+
+
+def claims(numbers, cfg):
+    out, lower = [], dict(larger=False, digits=3)
+    for name in cfg.experiments:
+        if numbers.get(name) is None:
+            continue
+        r = numbers[name]["runs"]
+        tag = {"Fig. 2": "fig2", "App. B.3": "appB3", "App. B.4-B.6": "appB4"}[name]
+        on = "" if tag == "fig2" else f" ({name}: {'784-100-100-10' if tag == 'appB3' else 'CIFAR-10'})"
+        out.append(C.compare(f"{tag}b_auc", f"{name}: a network pretrained with random noise (FA w/) learns notably "
+                             f"faster than FA w/o: larger area under the test-accuracy curve{on}.", r["FA w/"]["auc"],
+                             r["FA w/o"]["auc"], ("FA w/", "FA w/o"), unit="%"))
+        if tag == "fig2":
+            out.append(C.differ("fig2b_auc_vs_bp", "Fig. 2b: FA w/ vs BP, the paper's comparison of learning speed "
+                                "(reported as a significant difference, P < 0.001)", r["FA w/"]["auc"], r["BP"]["auc"],
+                                ("FA w/", "BP"), unit="%"))
+        if tag != "appB3":
+            out.append(C.compare(f"{tag}b_final_acc", f"{name}: FA w/ reaches a higher final test accuracy than FA "
+                                 f"w/o{on}.", 100 * end(r, "FA w/", "acc"), 100 * end(r, "FA w/o", "acc"),
+                                 ("FA w/", "FA w/o"), unit="%"))
+        for l in range(len(r["FA w/"]["angle"][-1])):
+            if tag == "appB3":
+                out.append(C.compare(f"appB3_noise_angle_W{l + 1}", f"App. B.3: random-noise training aligns "
+                                     f"W_{l + 1}^T to B_{l + 1} in a deeper network (angle after noise below before)",
+                                     r["noise"]["angle"][-1][l], r["noise"]["angle"][0][l], ("after noise", "before"),
+                                     larger=False, paired=True, unit=" deg"))
+            out.append(C.compare(f"{tag}c_angle_W{l + 1}", f"{name}: after data training, FA w/ keeps W_{l + 1}^T "
+                                 f"closer to B_{l + 1} than FA w/o (smaller angle){on}.", end(r, "FA w/", "angle", l),
+                                 end(r, "FA w/o", "angle", l), ("FA w/", "FA w/o"), larger=False, unit=" deg"))
+        if tag == "fig2":
+            out += [C.compare("fig2d_distance", "Fig. 2d: sequential training with random noise and then data brings "
+                              "the weights closer to the synaptic feedback than training solely with data: "
+                              "||W_1 - B_1^T||_F of FA w/ below FA w/o.", end(r, "FA w/", "dist"),
+                              end(r, "FA w/o", "dist"), ("FA w/", "FA w/o"), **lower),
+                    C.compare("fig2d_distance_normalized", "Fig. 2d, scale removed: ||W_1/||W_1|| - B_1^T/||B_1|| "
+                              "||_F of FA w/ below FA w/o.", end(r, "FA w/", "ndist"), end(r, "FA w/o", "ndist"),
+                              ("FA w/", "FA w/o"), **lower)]
+        for m, what in (("dist", "||W_1 - B_1^T||_F"), ("ndist", "normalised distance")):
+            if "data -> noise" in r and tag != "appB3" and (m == "ndist" or tag == "fig2"):
+                out.append(C.compare(f"{tag}fg_order_{m}", f"{name}: random training must come before data "
+                                     f"training: noise -> data ends closer to B_1 than data -> noise ({what}){on}.",
+                                     end(r, "FA w/", m), end(r, "data -> noise", m),
+                                     ("noise -> data", "data -> noise"), **lower))
+    return out

@@ -1,0 +1,94 @@
+"""Fig. 2 (learning curves, AUC, angle and distance through noise then data, PCA of W_1, order)
+and, as "_appB", App. B.3 (784-100-100-10) and B.4-B.6 (CIFAR-10)."""
+import numpy as np  # host-side plotting only
+
+from ..experiments.fig2 import CONDS, end
+from . import band, bars, dots, figure, integer_ticks
+
+STYLES = {"noise": "C2.", "FA w/": "C2-", "FA w/o": "C1-", "data -> noise": "C4."}   # PCA paths
+
+
+def arrays(r):
+    """An experiment's phase records as float arrays (they may come back from the JSON as lists)."""
+    return {c: {k: np.asarray(v, dtype=float) for k, v in rec.items()} for c, rec in r["runs"].items()}
+
+
+def through(ax, r, m, l, what):
+    """Measure m of layer l through noise (FA w/), then data, on one axis of examples seen."""
+    kx = r["noise"]["x"][-1] / 1e3
+    band(ax, r["noise"]["x"] / 1e3, r["noise"][m][:, l], "FA w/ (noise)")
+    for c in ("FA w/o", "FA w/"):
+        band(ax, kx + r[c]["x"] / 1e3, r[c][m][:, l], f"{c} (data)", ls="--")
+    ax.axvline(kx, color="k", ls=":", lw=1)
+    ax.set(xlabel="examples seen (thousands): noise, then data", ylabel=what)
+    ax.legend(fontsize=7)
+
+
+def learning(ax, r, title, cfg):
+    for c in [c for c in CONDS if c in r]:
+        band(ax, r[c]["x"] / cfg.n_train, 100 * r[c]["acc"], c)
+    ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=title, ylim=(0, 100))
+    integer_ticks(ax)
+    ax.legend(fontsize=8)
+
+
+def pca(ax, p, title):
+    """One PCA panel from run's coordinates: each phase's path of W_1, and B_1^T as a star."""
+    for c, xy in p["coords"].items():
+        xy = np.asarray(xy, dtype=float)
+        ax.plot(xy[:, 0], xy[:, 1], STYLES[c], lw=1.2, ms=2, label=c)
+    ax.plot(*p["ref"], "r*", ms=14, label="B_1^T")
+    ex = p["explained"]
+    ax.set(xlabel=f"PC1 ({100 * ex[0]:.0f}%)", ylabel=f"PC2 ({100 * ex[1]:.0f}%)", title=title)
+    ax.legend(fontsize=7)
+
+
+def order(r, *conds):
+    """The normalised distance to B_1^T at the end, per order of training."""
+    names = {"FA w/": "noise -> data", "FA w/o": "data only", "data -> noise": "data -> noise"}
+    return {names[c]: end(r, c, "ndist") for c in conds}
+
+
+def fig2(numbers, cfg):
+    fig, ax = figure(2, 4, size=(21, 9))
+    if numbers.get("Fig. 2") is None:
+        ax[0, 0].text(0.5, 0.5, "Fig. 2: not run (see the notes)", ha="center")
+        return fig
+    r = arrays(numbers["Fig. 2"])
+    learning(ax[0, 0], r, "Fig. 2b: learning curves (mean ± sd)", cfg)
+    bars(ax[0, 1], {c: r[c]["auc"] for c in CONDS}, "AUC of test accuracy (%)", "Fig. 2b: AUC")
+    through(ax[0, 2], r, "angle", 0, "angle W_1^T vs B_1 (deg)")
+    ax[0, 2].set_title("Fig. 2c: angle through noise, then data")
+    through(ax[0, 3], r, "dist", 0, "||W_1 - B_1^T||_F")
+    ax[0, 3].set_title("Fig. 2d: distance to feedback")
+    dots(ax[1, 0], {c: 100 * end(r, c, "acc") for c in CONDS}, "final test accuracy (%)", f"after {cfg.epochs} epochs")
+    panels = numbers["Fig. 2"]["pca"]
+    pca(ax[1, 1], panels["Fig. 2e"], "Fig. 2e: W_1 of network 0 (PCA)")
+    pca(ax[1, 2], panels["Fig. 2f-g"], "Fig. 2f-g: order (PCA)")
+    bars(ax[1, 3], order(r, "FA w/", "data -> noise", "FA w/o"), "normalised distance to B_1^T", "Fig. 2f-g: order")
+    return fig
+
+
+def appB(numbers, cfg):
+    fig, bx = figure(2, 3, size=(17, 9))
+    for row, name in enumerate(("App. B.3", "App. B.4-B.6")):
+        if numbers.get(name) is None:
+            bx[row, 0].text(0.5, 0.5, f"{name}: not run (see the notes)", ha="center")
+            continue
+        r = arrays(numbers[name])
+        learning(bx[row, 0], r, f"{name}: learning curves", cfg)
+        through(bx[row, 1], r, "angle", 0, "angle W_1^T vs B_1 (deg)")
+        bx[row, 1].set_title(f"{name}: angle of W_1 through noise, then data")
+        if name == "App. B.3":
+            through(bx[row, 2], r, "angle", 1, "angle W_2^T vs B_2 (deg)")
+            bx[row, 2].set_title(f"{name}: angle of W_2 through noise, then data")
+        elif "data -> noise" in r:
+            bars(bx[row, 2], order(r, "FA w/", "data -> noise"), "normalised distance to B_1^T", f"{name}: order")
+        else:
+            bars(bx[row, 2], {"FA w/o": end(r, "FA w/o", "ndist"), "FA w/": end(r, "FA w/", "ndist")},
+                 "normalised distance to B_1^T", f"{name}: distance to feedback")
+    return fig
+
+
+def draw(numbers, cfg):
+    return {"": fig2(numbers, cfg), "_appB": appB(numbers, cfg)}

@@ -1,0 +1,107 @@
+"""minifa.experiments: every experiment is a library function with its settings in one place,
+and the package works without the checkout (a non-editable install, any working directory)."""
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from minifa.experiments import REGISTRY, get
+from minifa.experiments.common import changes, settings
+from minifa.settings import EXPERIMENTS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("num", list(REGISTRY))
+def test_each_experiment_is_a_module_with_run_claims_and_a_figure(num):
+    exp = get(num)
+    assert exp.NUM == num and exp.NAME == REGISTRY[num] and exp.STEM.startswith(num + "_")
+    assert callable(exp.run) and callable(exp.claims) and exp.NAME in EXPERIMENTS
+    assert set(exp.SIZES) == {"paper", "full", "lab", "quick"}
+    assert exp.SIZES["quick"].size == "quick" and exp.SIZES["paper"].name == exp.NAME
+    tutorial = os.path.join(ROOT, "tutorials", exp.STEM + ".py")
+    doc = ast.get_docstring(ast.parse(open(tutorial).read()))
+    assert doc.splitlines()[0] == exp.TITLE          # the tutorial narrates this experiment
+    __import__(f"minifa.figures.{exp.NAME}")
+
+
+def test_settings_by_size_with_clear_errors():
+    quick = settings("fig2", "quick")
+    assert quick.nets == 2 and quick.epochs == 2 and quick.seed == 0 and quick.init == "he"
+    paper, full = settings("fig2"), settings("fig2", "full")
+    assert paper.appB_nets == 5 and full.appB_nets == 10           # the budget cut, and the whole protocol
+    assert "--full runs the paper's protocol" in changes(paper) and changes(full) is None
+    assert changes(settings("fig2", "paper", nets=3)).startswith("command-line flag")
+    assert quick.replace(nets=3).nets == 3 and quick.nets == 2
+    with pytest.raises(ValueError, match="no experiment 'fig9'"):
+        settings("fig9")
+    with pytest.raises(ValueError, match="size must be one of"):
+        settings("fig2", "huge")
+    with pytest.raises(TypeError, match="fig2 has no setting netz"):
+        settings("fig2", "quick", netz=3)
+    with pytest.raises(TypeError, match="no setting netz"):
+        quick.replace(netz=3)
+    with pytest.raises(ValueError, match="no experiment '99'"):
+        get("99")
+
+
+def test_run_returns_numbers_without_drawing_or_writing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from minifa.experiments import alignment
+    numbers = alignment.run(alignment.SIZES["quick"].replace(n_noise=2_000))
+    assert numbers["before"].shape == (100,) and len(numbers["after_noise"]) == 6
+    assert os.listdir(tmp_path) == []                                # no file written
+    claims = alignment.claims(numbers, alignment.SIZES["quick"])
+    assert [c["id"] for c in claims][:2] == ["fig1e_vs_90", "fig1e_before_after"]
+
+
+def test_the_package_runs_from_a_non_editable_install_in_an_empty_folder(tmp_path):
+    """pip install . (a built wheel, not the checkout) into a folder of its own; then from an
+    empty working directory the reproduction runs its experiments from that copy."""
+    site = tmp_path / "site"
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), ROOT],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode and "Could not" in r.stderr + r.stdout:
+        pytest.skip(f"pip could not build the package here: {r.stderr[-300:]}")
+    assert r.returncode == 0, r.stderr[-2000:]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "MINIFA_DEVICE": "cpu", "MINIFA_QUIET": "1"}
+    where = subprocess.run([sys.executable, "-c", "import minifa; print(minifa.__file__)"], capture_output=True,
+                           text=True, env=env, cwd=empty).stdout
+    assert where.startswith(str(site)), where           # the installed copy, not the checkout
+    r = subprocess.run([sys.executable, "-m", "minifa.reproduce", "--quick", "--only", "01,03", "--out", "X"],
+                       capture_output=True, text=True, env=env, cwd=empty, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "01 01_equations: ok" in r.stdout and "03 03_alignment: ok" in r.stdout
+    report = (empty / "X" / "REPORT.md").read_text()          # a partial run never writes REPRODUCTION.md
+    numbers = json.loads((empty / "X" / "03_alignment.json").read_text())
+    assert numbers["size"] == "quick" and numbers["claims"]
+    for c in numbers["claims"]:                                # every claim of 03 has its row
+        assert f"| 03 | {c['id']} |" in report
+    assert "| 01 01_equations | ok |" in report and "![03_alignment](03_alignment.png)" in report
+    assert "02_noise_pretraining" not in report                # --only: nothing else ran
+    assert sorted(os.listdir(empty)) == ["X"]                  # no staging folder or lock left behind
+
+
+def test_a_session_in_a_notebook_kernel_ignores_the_kernels_flags(tmp_path, monkeypatch, capsys):
+    """Jupyter / VS Code pass the kernel's own flags (-f kernel.json): a tutorial ignores them
+    and takes its own from MINIFA_TUTORIAL_ARGS."""
+    import types
+    from minifa.experiments import alignment
+    from minifa.experiments.session import Session
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setattr(sys, "argv", ["/x/ipykernel_launcher.py", "-f", "/y/kernel-1.json"])
+    monkeypatch.setenv("MINIFA_TUTORIAL_ARGS", f"--quick --out {tmp_path}")
+    s = Session(alignment)
+    assert s.cfg.size == "quick" and s.cfg.n_noise == 150_000 and s.args.out == str(tmp_path)
+    assert "QUICK RUN" in capsys.readouterr().out
+
+
+def test_nets_below_two_is_refused_before_any_work(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "minifa.experiments", "04", "--quick", "--nets", "1", "--out",
+                        str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 2 and "--nets: must be >= 2" in r.stderr and not os.listdir(tmp_path)
