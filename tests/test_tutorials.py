@@ -83,6 +83,15 @@ def test_a_tutorial_without_its_data_exits_non_zero_and_draws_nothing(name, tmp_
     assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob("*.json"))
 
 
+def test_gpu_asked_for_without_one_is_one_line_in_a_tutorial(tmp_path):
+    from minifa import backend
+    if backend._cupy_or_none() is not None:
+        pytest.skip("a GPU is present here: MINIFA_DEVICE=gpu is valid")
+    r = run([os.path.join("tutorials", "03_alignment.py"), "--quick"], tmp_path, env={**ENV, "MINIFA_DEVICE": "gpu"},
+            rc=2)
+    assert "Traceback" not in r.stderr and "CuPy" in r.stderr and not os.listdir(tmp_path)
+
+
 CLAIM_KEYS = {"id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings"}
 
 

@@ -90,7 +90,11 @@ class Session:
                 "full" if getattr(args, "full", False) else "paper")
         flags = {k: getattr(args, k) for k in getattr(exp, "FLAGS", {})}
         self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None), **flags)
-        backend.set_device(args.device)
+        try:
+            backend.set_device(args.device)
+        except RuntimeError as e:                        # gpu asked for, none usable: one line
+            print(f"error: {e}", file=sys.stderr)
+            raise SystemExit(2) from None
         os.makedirs(args.out, exist_ok=True)
         self.title = (doc or exp.__doc__).strip().splitlines()[0]
         print(self.title)
