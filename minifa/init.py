@@ -2,8 +2,8 @@
 
 'he' (default): W ~ N(0, 2/n_in) (He et al. 2015, the usual choice for ReLU), b = 0.
 'pytorch': W, b ~ U(-1/sqrt(n_in), +1/sqrt(n_in)), what torch.nn.Linear does by default.
-The paper does not state its initialisation. Under 'he' 33 of the 46 claims that the
-tutorials test reproduce, under 'pytorch' 20 (REPRODUCTION.md, REPRODUCTION_pytorch.md):
+The paper does not state its initialisation. Under 'he' 42 of the 54 claims that the
+tutorials test reproduce, under 'pytorch' 20 of 54 (REPRODUCTION.md, REPRODUCTION_pytorch.md):
 with the smaller uniform weights noise training moves the angles less and FA w/o learns
 nearly as fast as FA w/, so 'he' is the default.
 B (feedback, shape of W.T) is drawn with the same law as W.T, from a separate random stream,
