@@ -240,15 +240,26 @@ def test_a_read_only_out_fails_at_once(tmp_path):
 
 def test_ctrl_c_stops_every_worker_and_keeps_the_previous_results(tmp_path):
     """A real SIGINT to a real reproduction at the paper's size: exit 130 within seconds, no
-    worker left, the output folder as it was."""
+    worker left, the output folder as it was. Started with SIGINT ignored, as a shell starts a
+    background job (`cmd &`): the runner must still take it."""
     import signal
-    import time
     out = tmp_path / "reproduction"
     out.mkdir()
     (out / "03_alignment.json").write_text("previous")
     p = subprocess.Popen([sys.executable, "-m", "minifa.reproduce", "--only", "02,03", "--jobs", "2", "--force",
                           "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                         env=ENV, cwd=tmp_path)
+                         env=ENV, cwd=tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        _interrupt_and_check(p, tmp_path, out)
+    finally:                                          # a failed check must not leave a run behind
+        if p.poll() is None:
+            p.terminate()                             # SIGTERM: the runner stops its workers too
+            p.wait(timeout=30)
+
+
+def _interrupt_and_check(p, tmp_path, out):
+    import signal
+    import time
     stage = None
     for _ in range(600):                              # until both workers run (their logs exist)
         stages = [d for d in os.listdir(tmp_path) if "-partial-" in d]

@@ -196,6 +196,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
         return 0
     stage = make_stage(out)
     runs, pool, sigint = {}, ThreadPoolExecutor(max_workers=args.jobs), signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # even where a shell started us with SIGINT ignored
     try:
         with jobs.TermAsInterrupt():
             futures = {}
