@@ -119,16 +119,13 @@ class Sign(Rule):
         return mT(net.W[l]), backend.xp.sign(mT(net.W[l]))
 
 
-class KP(Rule):
+class KP(FA):
     """Kolen-Pollack (Kolen & Pollack 1994; Akrout et al. 2019, §3): FA's error line, eq. 5, but
     B_l learns too: its update direction is (delta_{l+1} h_l^T)^T = dW_l^T, so B_l gets W_l^T's
     update, and a weight decay lambda (the network's kp_decay, default settings.KP_DECAY) on W_l
     and B_l after every step shrinks W_l - B_l^T by (1 - lambda) a step: B_l -> W_l^T."""
     name = "kp"
     trains_B = True
-
-    def error(self, net, l, delta, delta_L):
-        return delta @ mT(net.B[l])                    # eq. 5: B_l delta_{l+1}
 
     def B_gradients(self, dW):
         return [mT(g) for g in dW]                     # dL/dB_l := dW_l^T

@@ -36,6 +36,14 @@ def real_mirror():
     pytest.skip("no local dataset mirror: set MINIFA_MIRROR or provide ../shared/datasets")
 
 
+def use_mirror(monkeypatch):
+    """Point MINIFA_MIRROR at ../shared/datasets when it is unset and that mirror exists (else the
+    data home is used as it is): for tests that run experiments on real data."""
+    mirror = REPO.parent / "shared" / "datasets"
+    if not os.environ.get("MINIFA_MIRROR") and (mirror / "mnist").is_dir():
+        monkeypatch.setenv("MINIFA_MIRROR", str(mirror))
+
+
 def md5(b):
     return hashlib.md5(b).hexdigest()
 

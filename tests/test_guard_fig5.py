@@ -10,10 +10,9 @@ widely between networks); with 3, p = 0.054 at seed 0. Time: 11 s for the run al
 the test on a 2-core CPU shared at load 6 (most of it Algorithm 1). The second test removes
 Algorithm 1 (its lr set to 0): FA w/ is then FA w/o exactly, and the guarded claim fails."""
 import functools
-import os
-from pathlib import Path
 
 import pytest
+from data_helpers import use_mirror
 
 import minifa
 from minifa.experiments import common, fig5
@@ -24,9 +23,7 @@ SIZE = dict(nets=10, n_noise=20_000, n_train=200, n_test=500, epochs=1)
 @pytest.fixture
 def tasks(monkeypatch):
     """The three tasks' test splits from the data home or the mirror (../shared/datasets by default)."""
-    mirror = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-    if not os.environ.get("MINIFA_MIRROR") and mirror.is_dir():
-        monkeypatch.setenv("MINIFA_MIRROR", str(mirror))
+    use_mirror(monkeypatch)
     if fig5.task_names() != list(fig5.TASKS):
         pytest.skip(f"a test split of {', '.join(fig5.TASKS)} is absent (set MINIFA_MIRROR or run "
                     "data_fetch.py): Fig. 5a's meta-loss is their sum")

@@ -6,22 +6,18 @@ and its mechanism: Algorithm 1 lowers the angle W_1^T vs B_1. Smallest size that
 from B_1 (~98 deg) and does not change its AUC, and sign's effect (a slight slow-down at the
 paper's size) is far below what a tiny run resolves. With 640 noise examples (10 steps)
 the guard must fail: it tests Algorithm 1's effect, not the training."""
-import os
-from pathlib import Path
-
 import pytest
+from data_helpers import use_mirror
 
 from minifa.experiments import rules
 from minifa.experiments.common import settings
 
 SIZE = dict(nets=5, n_noise=200_000, epochs=5, n_train=2000, n_test=1000, rules=["fa"])
-MIRROR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 @pytest.fixture(autouse=True)
 def mnist(monkeypatch):
-    if not os.environ.get("MINIFA_MIRROR") and (MIRROR / "mnist").is_dir():
-        monkeypatch.setenv("MINIFA_MIRROR", str(MIRROR))
+    use_mirror(monkeypatch)
 
 
 def findings(**kw):

@@ -18,7 +18,7 @@ from ..analysis import auc, pca_trajectory, weight_distance
 from ..datasets import subset
 from ..stats import describe
 from . import claims as C
-from .common import Log, load, seeds, sizes
+from .common import Log, every, load, seeds, sizes
 
 NAME, NUM, STEM = "fig2", "04", "04_fast_learning"
 TITLE = __doc__.strip().splitlines()[0]
@@ -37,11 +37,6 @@ def settings_text(cfg):
     return (f"{cfg.n_train} train / {cfg.n_test} test images (balanced), {cfg.epochs} epochs, batch 64, Adam "
             f"lr 1e-4; FA w/: Algorithm 1 with {cfg.n_noise} noise examples; n = {cfg.nets} independent networks "
             f"per condition (own noise and data order), {cfg.init} init")
-
-
-def every(cfg):
-    """Epochs between test-accuracy points of the AUC."""
-    return 2 if cfg.epochs >= 50 else 1
 
 
 def recorder(w1):

@@ -22,7 +22,7 @@ from ..analysis import auc
 from ..datasets import subset
 from ..stats import describe
 from . import claims as C
-from .common import Log, load, seeds, sizes
+from .common import Log, every, load, seeds, sizes
 
 NAME, NUM, STEM = "rules", "09", "09_other_rules"
 TITLE = __doc__.strip().splitlines()[0]
@@ -42,11 +42,6 @@ def settings_text(cfg):
 def nets_of(cfg):
     """{'2layer': dims, ...}: the networks run (784-100-100-10, App. B.3's, with cfg.deep or --quick)."""
     return {"2layer": list(PAPER.dims), **({"3layer": list(PAPER.dims_deep)} if cfg.deep or cfg.size == "quick" else {})}
-
-
-def every(cfg):
-    """Epochs between test-accuracy points of the AUC (as tutorial 4)."""
-    return 2 if cfg.epochs >= 50 else 1
 
 
 def same_as_fa(rule, key):
