@@ -3,8 +3,8 @@
 Each function computes one quantity, for one network or for K stacked networks
 (leading axis K, MLP(dims, seed=[...])):
   Fig. 2b     auc                    area under the test-accuracy curve (learning speed)
-  Fig. 2d-g   weight_distance        ||W_l - B_l^T||_F, how far forward weights are from feedback
-  Fig. 2e-f   pca_trajectory         weight checkpoints projected on their first principal axes
+  Fig. 2e, 2g weight_distance        ||W_l - B_l^T||_F, how far forward weights are from feedback
+  Fig. 2d, 2f pca_trajectory         weight checkpoints projected on their first principal axes
   Fig. 3b     readout_probabilities  softmax outputs p; after noise training p_c -> 1/C (chance)
   Fig. 3c-d   singular_values, effective_rank   spectrum and effective dimensionality of W_l
   Fig. 3e-f   generalization_error   test loss - train loss
@@ -23,7 +23,7 @@ from .fast import mT
 # --- Fig. 2: distance to feedback, weight trajectories, learning speed ---------------
 
 def weight_distance(net, l, normalize=False):
-    """Fig. 2d-g "distance to B": ||W_l - B_l^T||_F for layer l, a scalar or (K,).
+    """Fig. 2e, 2g "distance to B": ||W_l - B_l^T||_F for layer l, a scalar or (K,).
 
     W_l (n_{l+1}, n_l) sends h_l forward; B_l (n_l, n_{l+1}) sends delta_{l+1} back
     (eq. 5), so W_l = B_l^T would make FA's error equal BP's (eq. 3). normalize=True

@@ -52,10 +52,10 @@ def test_run_returns_numbers_without_drawing_or_writing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     from minifa.experiments import alignment
     numbers = alignment.run(alignment.SIZES["quick"].replace(n_noise=2_000))
-    assert numbers["before"].shape == (100,) and len(numbers["after_noise"]) == 6
+    assert numbers["before"].shape == (100,) and len(numbers["after_noise"]) == len(alignment.NOISES) == 8
     assert os.listdir(tmp_path) == []                                # no file written
     claims = alignment.claims(numbers, alignment.SIZES["quick"])
-    assert [c["id"] for c in claims][:2] == ["fig1e_vs_90", "fig1e_before_after"]
+    assert [c["id"] for c in claims][:2] == ["fig1e_untrained_vs_90", "fig1e_untrained_vs_trained"]
 
 
 def test_the_package_runs_from_a_non_editable_install_in_an_empty_folder(tmp_path):

@@ -4,9 +4,9 @@ Does noise training, before any data, make an FA network (784-100-100-10, App. C
 so that it later generalises better? Algorithm 1 brings each readout probability to chance
 (Fig. 3b: one readout neuron's p over the 10,000 MNIST test images, one-sample t-test against
 1/C, paper: NS) and lowers the effective rank exp(H(sigma / sum sigma)) of the weights (3c-d).
-Then on balanced MNIST subsets, 500 epochs, 1,000 test images: Fig. 3e the generalization error
-(test - train loss) against training-set size (100-1600), Fig. 3f against depth (2-6 weight
-layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
+Then on balanced MNIST subsets, 500 epochs, 1,000 test images: Fig. 3e-f the generalization error
+(test - train loss) at 1600 images and against training-set size (100-1600), App. C.5 against
+depth (2-6 weight layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
 across neurons", G_ij = cos(f_i, f_j) with f_i neuron i's activations (last hidden layer) over
 the test images, and its effective rank against size and depth. FA w/o (random init), FA w/
 (same W and B after Algorithm 1), BP with --full: n independent networks each (own noise and
@@ -83,6 +83,6 @@ if "sweep" in numbers:
           + ("  (borderline p)" if C.borderline(t["p"]) else ""))
 
 # %% [markdown]
-# ## Claims (Fig. 3b, 3d, 3e, 3f, 3h) and the figure (Fig. 3b-h)
+# ## Claims (Fig. 3b-h, App. C.1-C.6) and the figure (Fig. 3b-h)
 # %%
 s.finish(numbers, fig3.claims(numbers, cfg), draw(numbers, cfg))

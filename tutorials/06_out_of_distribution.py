@@ -43,6 +43,9 @@ if rows:
     print("\nFig. 4: test accuracy (%), mean ± sd over networks")
     print(f"  {'test set':<12}" + "".join(f"{c:>26}" for c in conds) + "   FA w/ vs FA w/o")
     for name, cl in rows.items():
+        if name == "pooled":             # Fig. 4b's one statement: each network's mean over the three
+            print(f"  {'4b pooled':<12}" + " " * 26 * len(conds) + f"   t = {cl['t']:.2f}, p = {cl['p']:.1e}")
+            continue                     # transformed sets (the claim fig4b_transformed)
         print(f"  {name:<12}" + "".join(f"{pm(numbers['accuracy'][c][name], ' %'):>26}" for c in conds)
               + f"   t = {cl['t']:.2f}, p = {cl['p']:.1e}"
               + ("   (variant, not a claim)" if name in numbers["variants"] else ""))

@@ -47,6 +47,20 @@ def weights(cfg, pre, X_probe):
                 erank_nets=er)
 
 
+def other_inputs(cfg, pre):
+    """App. C.1b: readout neuron 0 of network 0 after Algorithm 1 over cfg.n_probe inputs of each kind
+    (N(0, I) noise, MNIST, FMNIST, KMNIST test images; the absent ones left out): {input: (n_probe,)}."""
+    from ..datasets import DataError
+    from ..datasets import load as load_split
+    X = {"noise": backend.to_host(backend.rng(cfg.seed + 1).standard_normal((cfg.n_probe, 784)))}
+    for name, key in (("MNIST", "mnist"), ("FMNIST", "fashion-mnist"), ("KMNIST", "kmnist")):
+        try:
+            X[name] = load_split(key, "test")[0][:cfg.n_probe]
+        except DataError:
+            pass
+    return {k: backend.to_host(readout_probabilities(pre[DEPTH], x))[0, :, 0] for k, x in X.items()}
+
+
 def run(cfg):
     """Fig. 3b-h: {'probe', 'readout0': {condition: p_0 of network 0 over the probe images}, 'readout_ns':
     NS neurons of all K x C, 'readout_dev': per-network mean |p_c - 1/C|, 'spectra' and 'erank_nets':
@@ -73,6 +87,7 @@ def run(cfg):
     X_probe = (data[2][:cfg.n_probe] if data else
                backend.to_host(backend.rng(cfg.seed + 1).standard_normal((cfg.n_probe, 784))))
     w = weights(cfg, pre, X_probe)
+    w["readout_inputs"] = other_inputs(cfg, pre)
     numbers = {"probe": probe, "readout_neuron0": {k: describe(v) for k, v in w["readout0"].items()},
                "readout_mean_abs_dev": {k: describe(v) for k, v in w["readout_dev"].items()},
                "erank": {k: [describe(e) for e in v] for k, v in w["erank_nets"].items()},
@@ -85,29 +100,59 @@ def run(cfg):
     return log.numbers(**numbers)
 
 
+def top_share(s):
+    """Fig. 3c's 'dominant' singular values: the share of the largest tenth of them (10 of W_0's and
+    W_1's 100, 1 of W_2's 10) in their sum, per network."""
+    s = -np.sort(-np.asarray(s), axis=-1)
+    return s[..., :max(1, s.shape[-1] // 10)].sum(-1) / s.sum(-1)
+
+
 def claims(numbers, cfg):
-    p0, er = numbers["readout0"][AFTER], numbers["erank_nets"]
-    out = [C.same("fig3b_readout_chance", "Fig. 3b: after random-noise training each readout probability approaches "
-                  f"the chance level 1/C: readout neuron 0 (network 0) over {len(p0)} {numbers['probe']} does not "
-                  "differ from 1/10 (paper: one-sample t-test, NS).", p0, 1 / CLASSES, "p_0 after noise", digits=4)]
-    out += [C.compare(f"fig3d_erank_W{l}", f"Fig. 3c-d: the effective dimensionality of the weights W_{l} decreases "
-                      "in a network pretrained with random noise (effective rank after noise < before).",
-                      er[AFTER][l], er[BEFORE][l], ("after noise", "random init"), larger=False, paired=True)
+    """Each statement of Fig. 3 and App. C (registry.py), tested on the experiment's numbers."""
+    p0, er, sv = numbers["readout0"], numbers["erank_nets"], numbers["spectra"]
+    n = len(p0[AFTER])
+    out = [C.away("fig3b_untrained_vs_chance", f"Fig. 3b, left: the untrained readout differs from chance: readout "
+                  f"neuron 0 (network 0) over {n} {numbers['probe']} vs 1/10", p0[BEFORE], 1 / CLASSES,
+                  "p_0 untrained", digits=4, ref="fig3b_untrained"),
+           C.same("fig3b_trained_vs_chance", f"Fig. 3b, right: after random-noise training the readout does not differ "
+                  f"from chance: readout neuron 0 (network 0) over {n} {numbers['probe']} vs 1/10", p0[AFTER],
+                  1 / CLASSES, "p_0 after noise", digits=4, ref="fig3b_trained")]
+    out += [C.same(f"figC1b_{name.lower()}", f"App. C.1b: after random-noise training the readout over {name} inputs "
+                   "does not differ from chance (neuron 0, network 0)", p, 1 / CLASSES, "p_0 after noise", digits=4,
+                   ref="figC1b") for name, p in numbers.get("readout_inputs", {}).items()]
+    out += [C.compare(f"fig3c_top_tenth_W{l}", f"Fig. 3c / App. C.2{'bcd'[l]}: a few singular values of W_{l} become "
+                      "dominant: the share of the largest tenth grows through Algorithm 1", top_share(sv[AFTER][l]),
+                      top_share(sv[BEFORE][l]), ("after noise", "random init"), paired=True, digits=3, ref="fig3c")
             for l in range(DEPTH)]
+    out += [C.compare(f"fig3d_erank_W{l}", f"Fig. 3d / App. C.2{'efg'[l]}: the effective rank of W_{l} decreases "
+                      "through Algorithm 1", er[AFTER][l], er[BEFORE][l], ("after noise", "random init"), larger=False,
+                      paired=True, ref="fig3d") for l in range(DEPTH)]
     if "sweep" not in numbers:
         return out + [C.claim("fig3e_h", "Fig. 3e-h on MNIST", "MNIST absent", "not run", None, None, False,
-                              absent=True)]
+                              absent=True, ref="fig3f")]
 
-    def gap(name, depth, n, measure, text):                           # the claim FA w/ < FA w/o
+    def gap(name, depth, n, measure, text, ref, larger=False):        # the claim FA w/ < FA w/o (or >)
         r = numbers["sweep"][key(depth, n)]
-        return C.compare(name, text, r["FA w/"][measure], r["FA w/o"][measure], ("FA w/", "FA w/o"), larger=False,
-                         digits=3)
-    out += [gap(f"fig3e_generr_n{n}", DEPTH, n, "gen", "Fig. 3e: random-noise pretraining reduces the "
-                f"generalization error (test - train loss) of FA trained on {n} MNIST images.") for n in cfg.sizes]
-    out += [gap(f"fig3f_generr_depth{d}", d, cfg.depth_size, "gen", "Fig. 3f: random-noise pretraining reduces the "
-                f"generalization error of a {d}-layer FA network.") for d in depth_runs(cfg)]
-    out += [gap("fig3h_gram_erank" + ("" if d == DEPTH else f"_depth{d}"), d, cfg.depth_size, "gram",
-                "Fig. 3h: the pre-regularization lets the network learn simple solutions of a low rank: the effective "
-                "rank of the Gram matrix of the last hidden layer's neurons is lower for FA w/ than FA w/o (depth "
-                f"{d}, {cfg.depth_size} images).") for d in all_depths(cfg)]
+        return C.compare(name, text, r["FA w/"][measure], r["FA w/o"][measure], ("FA w/", "FA w/o"), larger=larger,
+                         digits=3, ref=ref)
+    big = max(cfg.sizes)
+    out.append(gap("fig3e_generr", DEPTH, big, "gen", f"Fig. 3e: the generalization error (test - train loss) is lower "
+                   f"for FA w/ than FA w/o ({big} MNIST images, depth {DEPTH})", "fig3e"))
+    out += [gap(f"fig3f_generr_n{n}", DEPTH, n, "gen", "Fig. 3f: random-noise pretraining reduces the generalization "
+                f"error of FA trained on {n} MNIST images", "fig3f") for n in cfg.sizes]
+    out += [gap(f"figC4_test_acc_n{n}", DEPTH, n, "test_acc", f"App. C.4b: FA w/ reaches a higher test accuracy than "
+                f"FA w/o on {n} MNIST images", "figC4", larger=True) for n in cfg.sizes]
+    gram = f"the effective rank of the last hidden layer's neuron x neuron Gram matrix is lower for FA w/ than FA w/o"
+    if (DEPTH, cfg.depth_size) in [(DEPTH, n) for n in cfg.sizes]:
+        out.append(gap("fig3g_gram_erank", DEPTH, cfg.depth_size, "gram", f"Fig. 3g: {gram} (depth {DEPTH}, "
+                       f"{cfg.depth_size} images)", "fig3g"))
+    for d in all_depths(cfg):
+        if d == DEPTH:
+            continue
+        out += [gap(f"fig3h_gram_erank_depth{d}", d, cfg.depth_size, "gram", f"Fig. 3h: {gram} (depth {d}, "
+                    f"{cfg.depth_size} images)", "fig3h"),
+                gap(f"figC5_generr_depth{d}", d, cfg.depth_size, "gen", "App. C.5c: random-noise pretraining reduces "
+                    f"the generalization error of a {d}-layer FA network", "figC5"),
+                gap(f"figC6_test_acc_depth{d}", d, cfg.depth_size, "test_acc", f"App. C.6b: FA w/ reaches a higher test "
+                    f"accuracy than FA w/o at depth {d}", "figC6", larger=True)]
     return out

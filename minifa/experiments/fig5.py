@@ -9,8 +9,8 @@ import time
 
 import numpy as np  # host-side subsets only
 
-from .. import MLP, PAPER, pretrain_noise, train
-from ..analysis import auc
+from .. import MLP, PAPER, backend, pretrain_noise, train
+from ..analysis import auc, weight_distance
 from ..datasets import available_splits, load, subset, subset_indices
 from ..meta import Task, meta_loss
 from ..settings import META
@@ -131,6 +131,7 @@ def run(cfg):
     curves = {t.name: adaptation(cfg, conds, t, i) for i, t in enumerate(tasks)}
     t_adapt = time.perf_counter() - t0
     return log.numbers(
+        dist_W2={"before": backend.to_host(weight_distance(before, 2)), "after": backend.to_host(weight_distance(net, 2))},
         tasks=names, timing_s={"noise": t_noise, "meta_loss": track["s"], "adaptation": t_adapt},
         record_every=every(cfg), meta_loss=meta,
         angle={f"W{l}": {"before": describe(a[0]), "after": describe(a[-1])} for l, a in angles.items()},
@@ -149,16 +150,31 @@ def claims(numbers, cfg):
         out.append(C.compare("fig5a_meta_loss", "Fig. 5a: random noise pretraining reduces the meta-loss (sum over "
                              f"{', '.join(names)} of the test loss after adaptation): lower after noise than before, "
                              "same networks", meta["FA w/"]["total"], meta["FA w/o"]["total"], ("FA w/", "FA w/o"),
-                             larger=False, paired=True, digits=3))
+                             larger=False, paired=True, digits=3, ref="fig5a"))
+        curve = np.asarray(numbers["meta_loss_curve"]["total"], float)          # (checkpoints, K)
+        x = np.asarray(numbers["meta_loss_curve"]["examples"], float)
+        slopes = np.polyfit(x / x[-1], curve, 1)[0]                              # per network, per whole run
+        falls = np.mean(np.diff(curve, axis=0) < 0)
+        c = C.versus("fig5a_meta_loss_trend", f"Fig. 5a: the meta-loss decreases gradually through Algorithm 1: each "
+                     f"network's least-squares slope over the {len(x)} checkpoints is negative", slopes, 0.0,
+                     "slope (meta-loss per run)", larger=False, digits=3, ref="fig5a_trend")
+        c["ours"] += f"; {100 * falls:.0f}% of successive checkpoints lower than the one before"
+        out.append(c)
+    if "dist_W2" in numbers:
+        d = numbers["dist_W2"]
+        out.append(C.compare("fig5b_W2_toward_B2", "Fig. 5b: random noise training moves W_2 closer to B_2: "
+                             "||W_2 - B_2^T||_F after Algorithm 1 below before, same networks", d["after"], d["before"],
+                             ("after noise", "before"), larger=False, paired=True, digits=3, ref="fig5b"))
     for name in names:
-        out.append(C.compare(f"fig5a_{name.lower()}", f"Fig. 5a: random noise pretraining reduces the {name} loss "
+        out.append(C.compare(f"fig5a_{name.lower()}", f"extra: random noise pretraining reduces the {name} loss "
                              "after adaptation (same networks)", meta["FA w/"]["loss"][name],
-                             meta["FA w/o"]["loss"][name], ("FA w/", "FA w/o"), larger=False, paired=True, digits=3))
+                             meta["FA w/o"]["loss"][name], ("FA w/", "FA w/o"), larger=False, paired=True, digits=3,
+                             ref="fig5a_task"))
     for name, r in numbers["curves"].items():
         c = C.compare(f"fig5c_auc_{name.lower()}", f"Fig. 5c: the randomly pretrained network adapts to {name} "
                       "significantly faster than the untrained one: larger AUC of test accuracy (FA w/ vs FA w/o, "
                       f"{cfg.epochs} epochs)", r["FA w/"]["auc"], r["FA w/o"]["auc"], ("FA w/", "FA w/o"),
-                      paired=True, unit=" %")
+                      unit=" %", ref="fig5c")
         c["ours"] += (f"; final test accuracy FA w/ {C.pm(r['FA w/']['final'], ' %')}, FA w/o "
                       f"{C.pm(r['FA w/o']['final'], ' %')}" + (f"; BP: AUC {C.pm(r['BP']['auc'], ' %')}, final "
                                                                f"{C.pm(r['BP']['final'], ' %')}" if "BP" in r else ""))

@@ -7,6 +7,7 @@ loss decreases noticeably (Fig. 1d): the network learns to output chance, 1/10 f
 class, so the loss approaches log 10 from above. Meanwhile the weights change (tutorial 3).
 """
 from .. import MLP, PAPER, Noise, backend, pretrain_noise
+from . import claims as C
 from .common import Log, seeds, sizes
 
 NAME, NUM, STEM = "noise_pretraining", "02", "02_noise_pretraining"
@@ -40,6 +41,10 @@ def run(cfg):
 
 
 def claims(numbers, cfg):
-    """None: the paper states Fig. 1d without a test (tests/test_guard_noise_pretraining.py
-    checks its direction)."""
-    return []
+    """Fig. 1d, stated without a test: the loss falls (paired over the stacked networks; one
+    network gives no test)."""
+    if cfg.nets < 2:
+        return []
+    return [C.compare("fig1d_loss_falls", "Fig. 1d: the loss of Algorithm 1 falls: its end (mean of the last "
+                      f"{LAST} logs) below its first log, same networks", numbers["loss_end"], numbers["loss_start"],
+                      ("end", "start"), larger=False, paired=True, digits=4, ref="fig1d_loss")]

@@ -125,7 +125,7 @@ def feedback(rule, l, L):
 def finding(id, where, said, a, b, names, larger=True, paired=False, unit="%", digits=2):
     """C.compare in the direction in which noise would help, its text the finding itself:
     said = (helping, the opposite, the measure). Its verdict is true when noise helps."""
-    c = C.compare(id, "", a, b, names, larger=larger, paired=paired, unit=unit, digits=digits)
+    c = C.compare(id, "", a, b, names, larger=larger, paired=paired, unit=unit, digits=digits, ref="rules")
     up, down, measure = said
     c["test"] = c["test"].replace(" > ", " vs ").replace(" < ", " vs ") + " (two-sided)"   # a finding has no side
     what = up if c["p"] < C.ALPHA and c["reproduced"] else down if c["p"] < C.ALPHA else f"does not change {measure}"
@@ -158,5 +158,5 @@ def claims(numbers, cfg):
                                 "data"), a["w/"], a["w/o"], ("w/", "w/o"), larger=False, unit=" deg")]
     if not numbers["runs"]:
         out = [{**C.claim("beyond_other_rules", "noise pretraining under DFA, sign, KP", "—", "not run", None,
-                          None, False, absent=True), "beyond": True}]
+                          None, False, absent=True, ref="rules"), "beyond": True}]
     return out

@@ -115,7 +115,12 @@ class Session:
                               f"them: python data_fetch.py {' '.join(missing)}   (or set MINIFA_MIRROR to a mirror)")
 
     def claims(self, claims):
-        """Claims with this experiment's figure and settings filled in."""
+        """Claims with this experiment's figure and settings filled in; each must name the paper's
+        statement it tests (registry.py), so its record carries panel, quote and kind."""
+        unnamed = [c["id"] for c in claims if "kind" not in c]
+        if unnamed:
+            raise ValueError(f"{self.exp.STEM}: claims {', '.join(unnamed)} name no statement of the paper: pass "
+                             "ref=<key of minifa/experiments/registry.py STATEMENTS> to the claim")
         return [{**c, "figure": c.get("figure") or self.exp.STEM + ".png",
                  "settings": c.get("settings") or self.settings_text} for c in claims]
 

@@ -101,7 +101,7 @@ def row_claim(r, cfg):
     """The claim of one row: FA w/ more accurate than FA w/o (BP's accuracy added to 'ours')."""
     cl = C.compare(f"table1_{r['dataset'].lower().replace(' ', '_')}", f"{'Table 1' if len(r['dims']) == 3 else 'App. B'}: "
                    f"on {r['dataset']}, FA w/ (noise-pretrained) is more accurate than FA w/o", r["FA w/"], r["FA w/o"],
-                   ("FA w/", "FA w/o"), unit=" %")
+                   ("FA w/", "FA w/o"), unit=" %", ref="table1" if len(r["dims"]) == 3 else "appB_table")
     cl["ours"] += f"; BP: {C.pm(r['BP'], ' %')}"
     cl["settings"] = row_settings(cfg, r["dims"], r["n_train"])
     return cl
@@ -111,7 +111,7 @@ def claims(numbers, cfg):
     """One claim per row run, then one 'absent' record per dataset not run."""
     return [row_claim(r, cfg) for r in numbers["results"]] + [
         C.claim(f"table1_{name.lower()}", f"Table 1: on {name}, FA w/ is more accurate than FA w/o",
-                "— (dataset absent)", "not run", None, None, False, absent=True) for name in numbers["absent"]]
+                "— (dataset absent)", "not run", None, None, False, absent=True, ref="table1") for name in numbers["absent"]]
 
 
 def markdown(numbers, cfg):

@@ -13,7 +13,9 @@ def draw(numbers, cfg):
     ax[0].set(xlabel="angle W_1^T vs B_1 per neuron (deg)", ylabel="neurons",
               title=f"Fig. 1e  (one-sample p = {p:.1e})")
     ax[0].legend()
-    bars(ax[1], numbers["after_noise"], "angle after noise training (deg)", "Fig. 1f: input noise conditions")
+    extra = {f"{k} (extra)": v for k, v in numbers.get("after_offset", {}).items()}
+    bars(ax[1], {**numbers["after_noise"], **extra}, "angle after noise training (deg)",
+         "Fig. 1f: input noise conditions")
     ax[1].axhline(90, color="k", ls=":", label="random (90 deg)")
     ax[1].tick_params(axis="x", rotation=25)
     ax[1].legend()

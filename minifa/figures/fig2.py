@@ -60,12 +60,12 @@ def fig2(numbers, cfg):
     through(ax[0, 2], r, "angle", 0, "angle W_1^T vs B_1 (deg)")
     ax[0, 2].set_title("Fig. 2c: angle through noise, then data")
     through(ax[0, 3], r, "dist", 0, "||W_1 - B_1^T||_F")
-    ax[0, 3].set_title("Fig. 2d: distance to feedback")
+    ax[0, 3].set_title("Fig. 2e: distance to feedback")
     dots(ax[1, 0], {c: 100 * end(r, c, "acc") for c in CONDS}, "final test accuracy (%)", f"after {cfg.epochs} epochs")
     panels = numbers["Fig. 2"]["pca"]
-    pca(ax[1, 1], panels["Fig. 2e"], "Fig. 2e: W_1 of network 0 (PCA)")
-    pca(ax[1, 2], panels["Fig. 2f-g"], "Fig. 2f-g: order (PCA)")
-    bars(ax[1, 3], order(r, "FA w/", "data -> noise", "FA w/o"), "normalised distance to B_1^T", "Fig. 2f-g: order")
+    pca(ax[1, 1], panels["Fig. 2d"], "Fig. 2d: W_1 of network 0 (PCA)")
+    pca(ax[1, 2], panels["Fig. 2f"], "Fig. 2f: order (PCA)")
+    bars(ax[1, 3], order(r, "FA w/", "data -> noise", "FA w/o"), "normalised distance to B_1^T", "Fig. 2g: order")
     return fig
 
 

@@ -1,6 +1,7 @@
 """Fig. 3b-h, one colour per condition in every panel (BP blue, FA w/o orange, FA w/ green): the readout
 against chance (3b), the weights' spectra (3c) and effective rank during noise training (3d), the
-generalization error against size and depth (3e-f), Gram matrices (3g) and their effective rank (3h)."""
+generalization error against size (3e-f) and depth (App. C.5), Gram matrices (3g) and their effective
+rank (3h)."""
 import numpy as np  # host-side plotting only
 
 from ..experiments.fig3 import AFTER, BEFORE, CLASSES, DEPTH, all_depths, dims, key
@@ -62,13 +63,13 @@ def draw(numbers, cfg):
         return {"": fig}
     conds, size, depths = ("BP", "FA w/o", "FA w/") if cfg.bp else ("FA w/o", "FA w/"), cfg.depth_size, all_depths(cfg)
     at_size, at_depth = (lambda n: (DEPTH, n)), (lambda d: (d, size))
-    sweep(ax[5], numbers, cfg.sizes, at_size, "gen", conds, f"Fig. 3e: generalization error (depth {DEPTH}, "
+    sweep(ax[5], numbers, cfg.sizes, at_size, "gen", conds, f"Fig. 3e-f: generalization error (depth {DEPTH}, "
           f"{cfg.epochs} epochs)", True)
-    sweep(ax[6], numbers, depths, at_depth, "gen", conds[-2:], f"Fig. 3f: generalization error vs depth (size {size})",
+    sweep(ax[6], numbers, depths, at_depth, "gen", conds[-2:], f"App. C.5: generalization error vs depth (size {size})",
           False)
     sweep(ax[7], numbers, cfg.sizes, at_size, "gram_examples", conds, "variant: Gram rank of examples (not neurons)",
           True)
-    sweep(ax[10], numbers, cfg.sizes, at_size, "gram", conds, f"Fig. 3h: Gram rank (neurons) vs size (depth {DEPTH})",
+    sweep(ax[10], numbers, cfg.sizes, at_size, "gram", conds, f"Gram rank (neurons) vs size, depth {DEPTH} (Fig. 3g: {size})",
           True)
     sweep(ax[11], numbers, depths, at_depth, "gram", conds[-2:], f"Fig. 3h: Gram rank (neurons) vs depth (size {size})",
           False)

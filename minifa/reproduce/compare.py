@@ -13,20 +13,32 @@ import os
 import sys
 
 FIELDS = ("claim", "ours", "test", "t", "p", "reproduced", "settings", "absent", "beyond")
+NUMBERS = ("t", "p", "absent")      # --numbers: the measured values only (texts may be reworded)
+RENAMED = {    # ids renamed when the claims were transcribed from the paper (registry.py): old -> new
+    "fig1e_vs_90": "fig1e_trained_vs_90", "fig1e_before_after": "fig1e_untrained_vs_trained",
+    "fig2d_distance": "fig2e_distance", "fig2d_distance_normalized": "fig2e_distance_normalized",
+    "fig3b_readout_chance": "fig3b_trained_vs_chance", "fig3h_gram_erank": "fig3g_gram_erank",
+    **{f"fig3e_generr_n{n}": f"fig3f_generr_n{n}" for n in (100, 200, 400, 800, 1600)},
+    **{f"fig3f_generr_depth{d}": f"figC5_generr_depth{d}" for d in (2, 4, 5, 6)}}
 
 
-def claims_in(folder):
-    """{stem: {claim id: claim}} of the NN_*.json files in a folder."""
+def claims_in(folder, renamed=False):
+    """{stem: {claim id: claim}} of the NN_*.json files in a folder (renamed: old ids as RENAMED's)."""
     out = {}
     for path in sorted(glob.glob(os.path.join(folder, "[0-9][0-9]_*.json"))):
         with open(path) as f:
-            out[os.path.basename(path)[:-5]] = {c["id"]: c for c in json.load(f).get("claims", [])}
+            out[os.path.basename(path)[:-5]] = {RENAMED.get(c["id"], c["id"]) if renamed else c["id"]: c
+                                               for c in json.load(f).get("claims", [])}
     return out
 
 
-def compare(a, b, fields=FIELDS):
-    """(lines, number of differences) between folders a and b."""
-    A, B = claims_in(a), claims_in(b)
+def _nan(x):
+    return isinstance(x, float) and x != x
+
+
+def compare(a, b, fields=FIELDS, renamed=False):
+    """(lines, number of differences) between folders a and b (renamed: a's old ids renamed)."""
+    A, B = claims_in(a, renamed), claims_in(b)
     lines, n_diff = [], 0
     for stem in sorted(set(A) | set(B)):
         if stem not in A or stem not in B:
@@ -39,7 +51,7 @@ def compare(a, b, fields=FIELDS):
             if ca is None or cb is None:
                 diffs.append(f"  {cid}: only in {a if cb is None else b}")
                 continue
-            bad = [f for f in fields if ca.get(f) != cb.get(f)]
+            bad = [f for f in fields if ca.get(f) != cb.get(f) and not (_nan(ca.get(f)) and _nan(cb.get(f)))]
             if bad:
                 diffs += [f"  {cid}.{f}: {ca.get(f)!r} -> {cb.get(f)!r}" for f in bad]
             else:
@@ -54,11 +66,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     ap.add_argument("a", help="a reproduction folder (its NN_*.json files)")
     ap.add_argument("b", help="another one")
+    ap.add_argument("--numbers", action="store_true", help="compare t, p and absence only (texts may differ)")
+    ap.add_argument("--renamed", action="store_true", help="read a's claim ids through RENAMED (old -> new)")
     args = ap.parse_args(argv)
     for folder in (args.a, args.b):
         if not glob.glob(os.path.join(folder, "[0-9][0-9]_*.json")):
             ap.error(f"{folder}: no NN_*.json files there")
-    lines, n_diff = compare(args.a, args.b)
+    lines, n_diff = compare(args.a, args.b, NUMBERS if args.numbers else FIELDS, args.renamed)
     print("\n".join(lines))
     print(f"{'identical' if not n_diff else f'{n_diff} differences'}: {args.a} vs {args.b}")
     return 1 if n_diff else 0
