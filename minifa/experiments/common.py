@@ -15,6 +15,8 @@ from .. import backend
 from ..settings import EXPERIMENTS, PAPER
 
 SIZES = ("paper", "full", "lab", "quick")
+SCALINGS = {"unit": "pixels in [0, 1] as loaded",
+            "standard": "standardised by the training set's mean and std per colour channel"}
 
 
 class Config(SimpleNamespace):
@@ -33,13 +35,16 @@ class Config(SimpleNamespace):
         return {k: v for k, v in vars(self).items() if k not in ("name", "size")}
 
 
-def settings(name, size="paper", seed=0, init=None, **overrides):
+def settings(name, size="paper", seed=0, init=None, scaling="unit", **overrides):
     """The Config of experiment `name` at `size`; `overrides` replace single values
-    (e.g. nets=3). seed: base random seed; init: 'he' or 'pytorch' (default PAPER.init)."""
+    (e.g. nets=3). seed: base random seed; init: 'he' or 'pytorch' (default PAPER.init);
+    scaling: the inputs, 'unit' ([0, 1], the default) or 'standard' (scale())."""
     if name not in EXPERIMENTS:
         raise ValueError(f"no experiment {name!r}; experiments: {', '.join(EXPERIMENTS)}")
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}; got {size!r}")
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {', '.join(SCALINGS)}; got {scaling!r}")
     spec = EXPERIMENTS[name]
     change = {"paper": cut(name), "full": {}}.get(size, spec.get(size) or {})
     values = {**spec["paper"], **change}
@@ -47,7 +52,7 @@ def settings(name, size="paper", seed=0, init=None, **overrides):
     if unknown:
         raise TypeError(f"{name} has no setting {', '.join(sorted(unknown))}; its settings: {', '.join(values)}")
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Config(name=name, size=size, **values, seed=seed, init=init or PAPER.init)
+    return Config(name=name, size=size, **values, seed=seed, init=init or PAPER.init, scaling=scaling)
 
 
 def cut(name):
@@ -65,7 +70,8 @@ def changes(cfg):
     budget = spec.get("budget") or {}
     why = {"lab": "--lab, a class-sized run", "quick": "--quick",
            "paper": f"{budget.get('why')} (--full runs the paper's protocol)" if budget and cfg.values()
-           == {**paper, **cut(cfg.name), "seed": cfg.seed, "init": cfg.init} else "command-line flag",
+           == {**paper, **cut(cfg.name), "seed": cfg.seed, "init": cfg.init, "scaling": cfg.scaling}
+           else "command-line flag",
            "full": "command-line flag"}[cfg.size]
     return f"{why}: " + ", ".join(f"{k} {chosen[k]} (paper: {paper.get(k)})" for k in changed)
 
@@ -95,16 +101,36 @@ class Log:
         return {**numbers, "notes": list(self.notes), "deviations": list(self.deviations)}
 
 
-def load(log, key, skipped, **kw):
+def load(log, key, skipped, cfg=None, **kw):
     """(X, y, X_test, y_test) of a dataset, or None once the reason is noted; `skipped`
-    says what runs without it. An absent dataset is never replaced by anything."""
+    says what runs without it. An absent dataset is never replaced by anything. With cfg,
+    X and X_test scaled as cfg.scaling says (scale(), by the whole training split)."""
     from ..datasets import DataError
     from ..datasets import load as load_split
     try:
-        return (*load_split(key, "train", **kw), *load_split(key, "test"))
+        (X, y), (Xt, yt) = load_split(key, "train", **kw), load_split(key, "test")
     except DataError as e:
         log.note(f"{key} not loaded: {skipped} ({e})")
         return None
+    if cfg is not None:
+        X, Xt = scale(cfg, X, X, Xt)
+    return X, y, Xt, yt
+
+
+def scale(cfg, X_train, *Xs):
+    """The inputs Xs as cfg.scaling says: 'unit' returns them as they are (pixels in [0, 1]);
+    'standard' returns (x - mean) / std per colour channel (one for grey images, three for
+    CIFAR's channel-first rows), mean and std of X_train, as the authors' later code does
+    (torchvision's Normalize(mean, std), ../shared/paper/README.md)."""
+    if cfg.scaling == "unit":
+        return Xs if len(Xs) != 1 else Xs[0]
+    import numpy as np                              # host-side preprocessing only
+    C = 3 if X_train.shape[-1] == 3072 else 1
+    per = np.asarray(X_train, np.float64).reshape(len(X_train), C, -1)
+    mean, std = per.mean(axis=(0, 2))[:, None], per.std(axis=(0, 2))[:, None]
+    out = [((np.asarray(X, np.float64).reshape(len(X), C, -1) - mean) / std).reshape(X.shape).astype(X.dtype)
+           for X in Xs]
+    return out if len(out) != 1 else out[0]
 
 
 def every(cfg):

@@ -71,7 +71,7 @@ def phase(cfg, net, data=None, noise_seed=None, w1=False):
 def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False):
     """Noise for FA w/; data for BP, FA w/o, FA w/ (n networks each); then noise after data
     (order control). {condition: its phase record}, plus 'B1' (network 0's B_1^T, flattened)."""
-    data = load(log, key, "this experiment skipped")
+    data = load(log, key, "this experiment skipped", cfg=cfg)
     if data is None:
         return None
     data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),

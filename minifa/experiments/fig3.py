@@ -78,7 +78,7 @@ def run(cfg):
         log.note("--lab: after 100 epochs FA w/o has not yet fitted its training set, so its small test - train gap "
                  "is under-fitting, not generalization; Fig. 3e-f's gap needs the paper's 500 epochs (the lab shows "
                  "3c-d, 3h)")
-    data = load(log, "mnist", "Fig. 3b probed with N(0, I) noise, Fig. 3e-h skipped")
+    data = load(log, "mnist", "Fig. 3b probed with N(0, I) noise, Fig. 3e-h skipped", cfg=cfg)
     if data is not None:
         from ..datasets import subset
         test_set = subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True)

@@ -11,6 +11,7 @@ from .. import MLP, evaluate, pretrain_noise, train
 from ..datasets import DataError, load, rotate, scale, subset, translate
 from . import claims as C
 from .common import Log, seeds, sizes
+from .common import scale as scale_inputs
 from .common import load as load_data
 
 NAME, NUM, STEM = "fig4", "06", "06_out_of_distribution"
@@ -82,6 +83,9 @@ def run(cfg):
         train_set = subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True)
         Xt, yt = data[2][:cfg.n_test], data[3][:cfg.n_test]
         sets, variants = test_sets(cfg, log, Xt, yt)
+        if cfg.scaling != "unit":             # every test set as the training images: by MNIST's mean and std
+            train_set = (scale_inputs(cfg, data[0], train_set[0]), train_set[1])
+            sets, variants = ({k: (scale_inputs(cfg, data[0], X), y) for k, (X, y) in d.items()} for d in (sets, variants))
     nets = {c: MLP(cfg.dims, rule="bp" if c == "BP" else "fa", seed=seeds(cfg, cfg.nets), init=cfg.init) for c in conds}
     noise_hist = pretrain_noise(nets["FA w/"], n_examples=cfg.n_noise, seed=cfg.seed)
     hists, acc = {}, {}

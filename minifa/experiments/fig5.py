@@ -16,7 +16,7 @@ from ..meta import Task, meta_loss
 from ..settings import META
 from ..stats import describe
 from . import claims as C
-from .common import Log, seeds, sizes
+from .common import Log, scale, seeds, sizes
 
 NAME, NUM, STEM = "fig5", "07", "07_task_agnostic"
 TITLE = __doc__.strip().splitlines()[0]
@@ -58,14 +58,15 @@ def make_task(cfg, log, name, key):
         return None
     Xt, yt = load(key, "test")
     if "train" in splits:
-        return Task(name, *subset(*load(key, "train"), cfg.n_train, seed=cfg.seed, balanced=True),
-                    *subset(Xt, yt, cfg.n_test, seed=cfg.seed, balanced=True))
+        (X, y), (Xe, ye) = (subset(*load(key, "train"), cfg.n_train, seed=cfg.seed, balanced=True),
+                            subset(Xt, yt, cfg.n_test, seed=cfg.seed, balanced=True))
+        return Task(name, scale(cfg, X, X), y, scale(cfg, X, Xe), ye)      # by its own training images
     a = subset_indices(yt, cfg.n_train, seed=cfg.seed, balanced=True)
     rest = np.setdiff1d(np.arange(len(yt)), a)
     b = rest[subset_indices(yt[rest], cfg.n_test, seed=cfg.seed, balanced=True)]
     log.deviation(f"{name}: its {cfg.n_train} training and {cfg.n_test} test images are two disjoint halves "
                   f"of its test split: the data home and mirror hold no {name} training images")
-    return Task(name, Xt[a], yt[a], Xt[b], yt[b])
+    return Task(name, scale(cfg, Xt[a], Xt[a]), yt[a], scale(cfg, Xt[a], Xt[b]), yt[b])
 
 
 def noise_training(cfg, net, tasks):

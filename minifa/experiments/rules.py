@@ -98,7 +98,7 @@ def run(cfg):
     log = Log(cfg)
     if every(cfg) > 1:
         log.deviation(f"test accuracy every {every(cfg)} epochs, the AUC by trapezoids over those points (as tutorial 4)")
-    data = load(log, "mnist", "nothing runs")
+    data = load(log, "mnist", "nothing runs", cfg=cfg)
     runs, bp = {}, {}
     if data is not None:
         data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),

@@ -18,7 +18,7 @@ import time
 from .. import backend
 from ..settings import PAPER
 from .claims import KEYS, verdict_line
-from .common import Config, jsonable, settings
+from .common import SCALINGS, Config, jsonable, settings
 
 
 def figures_of(exp):
@@ -48,6 +48,9 @@ def parser(exp, doc=None):
                     choices=backend.DEVICES, help="NumPy (cpu) or CuPy (gpu)")
     if getattr(exp, "TAKES_INIT", False):
         ap.add_argument("--init", choices=("he", "pytorch"), help=f"initialisation (default {PAPER.init})")
+    if getattr(exp, "DATA", ()):
+        ap.add_argument("--scaling", choices=tuple(SCALINGS), default="unit", help="the inputs: 'unit', pixels in "
+                        "[0, 1] (default), or 'standard', by the training set's mean and std (the authors' later code)")
     for name, (typ, help_) in getattr(exp, "FLAGS", {}).items():
         flag = f"--{name.replace('_', '-')}"
         if name == "nets":                               # a t-test follows: n >= 2 networks (MIN_NETS)
@@ -89,7 +92,8 @@ class Session:
         size = ("quick" if args.quick else "lab" if args.lab else
                 "full" if getattr(args, "full", False) else "paper")
         flags = {k: getattr(args, k) for k in getattr(exp, "FLAGS", {})}
-        self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None), **flags)
+        self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None),
+                            scaling=getattr(args, "scaling", "unit"), **flags)
         try:
             backend.set_device(args.device)
         except RuntimeError as e:                        # gpu asked for, none usable: one line
@@ -102,6 +106,8 @@ class Session:
             print("QUICK RUN: a smoke test with tiny sizes. It checks that the code runs and "
                   "tests nothing: its numbers and verdicts mean nothing.")
         self.settings_text = exp.settings_text(self.cfg) if hasattr(exp, "settings_text") else ""
+        if getattr(exp, "DATA", ()):                     # every run that reads data says how it scaled it
+            self.settings_text += f"; inputs: {SCALINGS[self.cfg.scaling]}"
         if self.settings_text:
             print(f"settings: {self.settings_text}")
 

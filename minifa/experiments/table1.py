@@ -40,7 +40,7 @@ def load_dataset(cfg, log, name, key):
     if status.get("test") != "complete" or status.get("train") != "complete":
         log.note(f"{name}: absent (train {status.get('train')}, test {status.get('test')}) - not run")
         return None
-    data = load_data(log, key, "not run")
+    data = load_data(log, key, "not run", cfg=cfg)
     if data is not None and cfg.n_train:
         data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed), *subset(*data[2:], min(cfg.n_train, len(data[3])), seed=cfg.seed))
     return data

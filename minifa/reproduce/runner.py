@@ -141,6 +141,8 @@ def parse(argv):
     ap.add_argument("--threads", type=int, help="BLAS threads per experiment (>= 1; default: minifa's policy)")
     ap.add_argument("--jobs", type=int, default=1, help="experiments run at once, each in its own "
                     "process (their output then goes to the logs only); e.g. the number of cores")
+    ap.add_argument("--scaling", choices=["unit", "standard"], help="input scaling for every experiment that "
+                    "reads data (default 'unit': pixels in [0, 1]; 'standard': by the training set's mean and std)")
     ap.add_argument("--init", choices=["pytorch", "he"], help="initialisation for every experiment "
                     "that takes --init (default: each one's own, 'he')")
     ap.add_argument("--no-run", action="store_true", help="only rebuild the report from --out")
@@ -204,6 +206,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
                 exp = found[num]
                 print(f"{num} {exp.STEM} ...", flush=True)
                 cmd = jobs.command(num, stage, size, args.init, getattr(exp, "TAKES_INIT", False))
+                cmd += ["--scaling", args.scaling] if args.scaling and getattr(exp, "DATA", ()) else []
                 futures[pool.submit(jobs.run_job, cmd, os.path.join(stage, "logs", exp.STEM + ".log"),
                                     args.timeout, args.jobs == 1, jobs.child_env(args.threads))] = num
             for f in as_completed(futures):
