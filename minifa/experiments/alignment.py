@@ -41,13 +41,13 @@ def angles(cfg, noise, halfway=None):
     list `halfway`, the angles after half of its steps are appended to it (Fig. 1e's curve)."""
     net = MLP(PAPER.dims, rule="fa", seed=cfg.seed, init=cfg.init)
     before = backend.to_host(alignment_angles(net)[1])
-    steps = -(-cfg.n_noise // PAPER.batch_size)
+    half = max(1, -(-cfg.n_noise // PAPER.batch_size) // 2)          # steps in the first half (>= 1)
 
     def middle(net, hist):
-        if hist["examples"][-1] == (steps // 2) * PAPER.batch_size:
+        if hist["examples"][-1] == min(half * PAPER.batch_size, cfg.n_noise):
             halfway.append(backend.to_host(alignment_angles(net)[1]))
     pretrain_noise(net, n_examples=cfg.n_noise, noise=noise, seed=cfg.seed,
-                   **({} if halfway is None else dict(callback=middle, log_every=steps // 2)))
+                   **({} if halfway is None else dict(callback=middle, log_every=half)))
     return before, backend.to_host(alignment_angles(net)[1])
 
 
