@@ -1,6 +1,5 @@
 """minifa.experiments: every experiment is a library function with its settings in one place,
 and the package works without the checkout (a non-editable install, any working directory)."""
-import ast
 import json
 import os
 import subprocess
@@ -23,8 +22,8 @@ def test_each_experiment_is_a_module_with_run_claims_and_a_figure(num):
     assert set(exp.SIZES) == {"paper", "full", "lab", "quick"}
     assert exp.SIZES["quick"].size == "quick" and exp.SIZES["paper"].name == exp.NAME
     tutorial = os.path.join(ROOT, "tutorials", exp.STEM + ".py")
-    doc = ast.get_docstring(ast.parse(open(tutorial).read()))
-    assert doc.splitlines()[0] == exp.TITLE          # the tutorial narrates this experiment
+    title = open(tutorial).read().split("\n")[1]    # its first cell, markdown: "# # Tutorial N: ..."
+    assert title == f"# # {exp.TITLE.rstrip('.')}"   # the tutorial narrates this experiment
     __import__(f"minifa.figures.{exp.NAME}")
 
 
@@ -87,18 +86,31 @@ def test_the_package_runs_from_a_non_editable_install_in_an_empty_folder(tmp_pat
     assert sorted(os.listdir(empty)) == ["X"]                  # no staging folder or lock left behind
 
 
-def test_a_session_in_a_notebook_kernel_ignores_the_kernels_flags(tmp_path, monkeypatch, capsys):
+def test_a_session_in_a_notebook_kernel_ignores_the_kernels_flags_and_takes_SIZE(tmp_path, monkeypatch, capsys):
     """Jupyter / VS Code pass the kernel's own flags (-f kernel.json): a tutorial ignores them
-    and takes its own from MINIFA_TUTORIAL_ARGS."""
+    and runs the size of its SIZE cell; a SIZE that is not a size is refused, naming the choices."""
     import types
     from minifa.experiments import alignment
     from minifa.experiments.session import Session
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
     monkeypatch.setattr(sys, "argv", ["/x/ipykernel_launcher.py", "-f", "/y/kernel-1.json"])
-    monkeypatch.setenv("MINIFA_TUTORIAL_ARGS", f"--quick --out {tmp_path}")
-    s = Session(alignment)
-    assert s.cfg.size == "quick" and s.cfg.n_noise == 150_000 and s.args.out == str(tmp_path)
-    assert "QUICK RUN" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    s = Session(alignment, size="quick")
+    assert s.cfg.size == "quick" and s.cfg.n_noise == 150_000 and s.args.out == str(tmp_path / "figures")
+    out = capsys.readouterr().out
+    assert "QUICK RUN" in out and "run size: quick" in out
+    with pytest.raises(ValueError, match=r"SIZE must be one of 'quick', 'lab', 'paper', not 'lba'"):
+        Session(alignment, size="lba")
+
+
+def test_a_flag_overrides_SIZE_and_without_either_the_size_is_the_papers(tmp_path, capsys):
+    from minifa.experiments import alignment
+    from minifa.experiments.session import Session
+    assert Session(alignment, ["--quick", "--out", str(tmp_path)], size="lab").cfg.size == "quick"
+    assert Session(alignment, ["--paper", "--out", str(tmp_path)], size="quick").cfg.size == "paper"
+    assert Session(alignment, ["--out", str(tmp_path)], size="lab").cfg.size == "lab"
+    assert Session(alignment, ["--out", str(tmp_path)]).cfg.size == "paper"
+    assert "run size: lab (a class-sized run" in capsys.readouterr().out
 
 
 def test_nets_below_two_is_refused_before_any_work(tmp_path):

@@ -1,14 +1,19 @@
-"""Tutorial 1: equations 1-5 by hand on a tiny network, BP versus FA.
+# %% [markdown]
+# # Tutorial 1: equations 1-5 by hand on a tiny network, BP versus FA
+#
+# The paper's §3 in numbers: a 4-3-2 network and one batch of 2 examples. Every input, weight
+# and intermediate value of the forward pass (eq. 1-2) and of the backward pass, once through
+# W^T (BP, eq. 3-4) and once through the fixed random B (FA, eq. 5), is computed here by hand in
+# plain NumPy and printed, so each line can be redone with pen and paper; then the hand values
+# are checked against the library's (minifa.MLP) and BP against finite differences.
+# The experiment is minifa/experiments/equations.py; its figure minifa/figures/equations.py.
+#
+# Run it here cell by cell (its notebook twin, `01_equations.ipynb`), or as a script:
+# `python tutorials/01_equations.py [--quick | --lab | --paper]`
+# (a flag on the command line overrides `SIZE` below).
 
-The paper's §3 in numbers: a 4-3-2 network and one batch of 2 examples. Every input, weight
-and intermediate value of the forward pass (eq. 1-2) and of the backward pass, once through
-W^T (BP, eq. 3-4) and once through the fixed random B (FA, eq. 5), is computed here by hand in
-plain NumPy and printed, so each line can be redone with pen and paper; then the hand values
-are checked against the library's (minifa.MLP) and BP against finite differences.
-The experiment is minifa/experiments/equations.py; its figure minifa/figures/equations.py.
-
-    python tutorials/01_equations.py
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: a 4-3-2 network (n_0 = 4 inputs, n_1 = 3 hidden units, n_2 = 2 classes)
 # `equations.run` builds it twice from one seed, `MLP([4, 3, 2], rule="bp")` and `rule="fa"`
@@ -21,7 +26,7 @@ from minifa.experiments import equations
 from minifa.experiments.session import Session
 from minifa.figures.equations import draw
 
-s = Session(equations, doc=__doc__)
+s = Session(equations, size=SIZE)
 numbers = equations.run(s.cfg)
 np.set_printoptions(precision=4, suppress=True)
 x, y = numbers["inputs"]["x"], numbers["inputs"]["y"]

@@ -1,16 +1,21 @@
-"""Tutorial 2: random-noise pretraining (Algorithm 1) and its loss curve (paper Fig. 1d).
+# %% [markdown]
+# # Tutorial 2: random-noise pretraining (Algorithm 1) and its loss curve (paper Fig. 1d)
+#
+# The paper's Algorithm 1: before any data, a 784-100-10 network is trained by feedback
+# alignment on inputs x ~ N(0, I) with labels drawn uniformly, independent of x (5x10^5
+# examples, batch 64, Adam, lr 1e-4). The labels cannot be predicted from x, yet the training
+# loss decreases noticeably (Fig. 1d): the network learns to output chance, 1/10 for every
+# class, so the loss approaches log 10 from above. Meanwhile the weights change (tutorial 3).
+# Here Algorithm 1 is written out step by step for its first steps, then run whole by the
+# library (minifa.pretrain_noise), which must give the same numbers.
+# The experiment is minifa/experiments/noise_pretraining.py; its figure minifa/figures/noise_pretraining.py.
+#
+# Run it here cell by cell (its notebook twin, `02_noise_pretraining.ipynb`), or as a script:
+# `python tutorials/02_noise_pretraining.py [--quick | --lab | --paper] [--nets K]`
+# (a flag on the command line overrides `SIZE` below).
 
-The paper's Algorithm 1: before any data, a 784-100-10 network is trained by feedback
-alignment on inputs x ~ N(0, I) with labels drawn uniformly, independent of x (5x10^5
-examples, batch 64, Adam, lr 1e-4). The labels cannot be predicted from x, yet the training
-loss decreases noticeably (Fig. 1d): the network learns to output chance, 1/10 for every
-class, so the loss approaches log 10 from above. Meanwhile the weights change (tutorial 3).
-Here Algorithm 1 is written out step by step for its first steps, then run whole by the
-library (minifa.pretrain_noise), which must give the same numbers.
-The experiment is minifa/experiments/noise_pretraining.py; its figure minifa/figures/noise_pretraining.py.
-
-    python tutorials/02_noise_pretraining.py [--quick | --lab] [--nets K]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: K stacked FA networks, Algorithm 1 with the paper's values (Table A.1)
 # %%
@@ -25,7 +30,7 @@ from minifa.figures.noise_pretraining import draw
 from minifa.stats import fmt
 from minifa.threads import blas_threads
 
-s = Session(noise_pretraining, doc=__doc__)     # --quick / --lab / --nets / --init; prints the settings
+s = Session(noise_pretraining, size=SIZE)     # SIZE, or --quick / --lab / --paper / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -1,13 +1,18 @@
-"""Tutorial 3: random-noise training aligns the forward weights to the feedback (paper Fig. 1e-f).
+# %% [markdown]
+# # Tutorial 3: random-noise training aligns the forward weights to the feedback (paper Fig. 1e-f)
+#
+# Does Algorithm 1 turn each neuron's forward weights (row i of W_1^T) towards its fixed
+# feedback weights (row i of B_1)? At initialisation the two are independent and their angle
+# is ~90 deg (§4.1). Fig. 1e: the angles of the 100 hidden neurons before and after, with the
+# paper's one-sample (vs 90 deg) and two-sample t-tests. Fig. 1f: other input noise.
+# The experiment is minifa/experiments/alignment.py; its figure minifa/figures/alignment.py.
+#
+# Run it here cell by cell (its notebook twin, `03_alignment.ipynb`), or as a script:
+# `python tutorials/03_alignment.py [--quick | --lab | --paper] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-Does Algorithm 1 turn each neuron's forward weights (row i of W_1^T) towards its fixed
-feedback weights (row i of B_1)? At initialisation the two are independent and their angle
-is ~90 deg (§4.1). Fig. 1e: the angles of the 100 hidden neurons before and after, with the
-paper's one-sample (vs 90 deg) and two-sample t-tests. Fig. 1f: other input noise.
-The experiment is minifa/experiments/alignment.py; its figure minifa/figures/alignment.py.
-
-    python tutorials/03_alignment.py [--quick | --lab] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: one FA 784-100-10 network per noise condition, Algorithm 1 (Table A.1)
 # %%
@@ -19,7 +24,7 @@ from minifa.experiments.session import Session
 from minifa.figures.alignment import draw
 from minifa.stats import fmt
 
-s = Session(alignment, doc=__doc__)     # --quick / --lab / --init; prints the settings
+s = Session(alignment, size=SIZE)     # SIZE, or --quick / --lab / --paper / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -1,15 +1,20 @@
-"""Tutorial 4: a noise-pretrained FA network learns fast (paper Fig. 2, App. B.2-B.6).
+# %% [markdown]
+# # Tutorial 4: a noise-pretrained FA network learns fast (paper Fig. 2, App. B.2-B.6)
+#
+# Fig. 2's question: once Algorithm 1 has turned W_1 towards the fixed feedback B_1 (tutorial 3),
+# does feedback alignment then learn MNIST faster? n networks in each of three conditions: BP,
+# FA from random init (FA w/o), and the same FA networks after noise training (FA w/). We compare
+# their learning speed (the area under the test-accuracy curve, AUC), the angle and the distance
+# between W_1^T and B_1 through noise and then data, the path of W_1 (PCA), and what happens when
+# noise comes after the data instead. App. B asks the same of a deeper network and of CIFAR-10.
+# The experiment is minifa/experiments/fig2.py; its figures minifa/figures/fig2.py.
+#
+# Run it here cell by cell (its notebook twin, `04_fast_learning.ipynb`), or as a script:
+# `python tutorials/04_fast_learning.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-Fig. 2's question: once Algorithm 1 has turned W_1 towards the fixed feedback B_1 (tutorial 3),
-does feedback alignment then learn MNIST faster? n networks in each of three conditions: BP,
-FA from random init (FA w/o), and the same FA networks after noise training (FA w/). We compare
-their learning speed (the area under the test-accuracy curve, AUC), the angle and the distance
-between W_1^T and B_1 through noise and then data, the path of W_1 (PCA), and what happens when
-noise comes after the data instead. App. B asks the same of a deeper network and of CIFAR-10.
-The experiment is minifa/experiments/fig2.py; its figures minifa/figures/fig2.py.
-
-    python tutorials/04_fast_learning.py [--quick | --lab | --full] [--nets 10] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: 5k/5k subsets, 100 epochs, n = 10 per condition (App. B.2); three experiments
 # Fig. 2 on MNIST with 784-100-10, App. B.3 with 784-100-100-10, App. B.4-B.6 on CIFAR-10.
@@ -21,7 +26,7 @@ from minifa.experiments.session import Session
 from minifa.figures.fig2 import draw
 from minifa.stats import fmt, ttest_ind
 
-s = Session(fig2, doc=__doc__)     # --quick / --lab / --full / --nets / --init; prints the settings
+s = Session(fig2, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -1,21 +1,26 @@
-"""Tutorial 5: random-noise training is a pre-regularization (paper Fig. 3, App. C.1-C.6).
+# %% [markdown]
+# # Tutorial 5: random-noise training is a pre-regularization (paper Fig. 3, App. C.1-C.6)
+#
+# Does noise training, before any data, make an FA network (784-100-100-10, App. C.1) simpler,
+# so that it later generalises better? Algorithm 1 brings each readout probability to chance
+# (Fig. 3b: one readout neuron's p over the 10,000 MNIST test images, one-sample t-test against
+# 1/C, paper: NS) and lowers the effective rank exp(H(sigma / sum sigma)) of the weights (3c-d).
+# Then on balanced MNIST subsets, 500 epochs, 1,000 test images: Fig. 3e-f the generalization error
+# (test - train loss) at 1600 images and against training-set size (100-1600), App. C.5 against
+# depth (2-6 weight layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
+# across neurons", G_ij = cos(f_i, f_j) with f_i neuron i's activations (last hidden layer) over
+# the test images, and its effective rank against size and depth. FA w/o (random init), FA w/
+# (same W and B after Algorithm 1), BP with --full: n independent networks each (own noise and
+# data order); two-sample t-tests FA w/ vs FA w/o.
+# The experiment is minifa/experiments/fig3.py (its training: fig3_sweeps.py); its figure
+# minifa/figures/fig3.py.
+#
+# Run it here cell by cell (its notebook twin, `05_pre_regularization.ipynb`), or as a script:
+# `python tutorials/05_pre_regularization.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-Does noise training, before any data, make an FA network (784-100-100-10, App. C.1) simpler,
-so that it later generalises better? Algorithm 1 brings each readout probability to chance
-(Fig. 3b: one readout neuron's p over the 10,000 MNIST test images, one-sample t-test against
-1/C, paper: NS) and lowers the effective rank exp(H(sigma / sum sigma)) of the weights (3c-d).
-Then on balanced MNIST subsets, 500 epochs, 1,000 test images: Fig. 3e-f the generalization error
-(test - train loss) at 1600 images and against training-set size (100-1600), App. C.5 against
-depth (2-6 weight layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
-across neurons", G_ij = cos(f_i, f_j) with f_i neuron i's activations (last hidden layer) over
-the test images, and its effective rank against size and depth. FA w/o (random init), FA w/
-(same W and B after Algorithm 1), BP with --full: n independent networks each (own noise and
-data order); two-sample t-tests FA w/ vs FA w/o.
-The experiment is minifa/experiments/fig3.py (its training: fig3_sweeps.py); its figure
-minifa/figures/fig3.py.
-
-    python tutorials/05_pre_regularization.py [--quick | --lab | --full] [--nets 10] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: 784-100-100-10, 500 epochs, sizes 100-1600, depths 2-6 at 1600, 1,000 test images (App. C.1)
 # %%
@@ -27,7 +32,7 @@ from minifa.experiments.session import Session
 from minifa.figures.fig3 import draw
 from minifa.stats import fmt, ttest_1samp, ttest_ind, ttest_rel
 
-s = Session(fig3, doc=__doc__)     # --quick / --lab / --full / --nets / --init; prints the settings
+s = Session(fig3, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -1,17 +1,22 @@
-"""Tutorial 6: noise-pretrained FA networks generalise better out of distribution (paper Fig. 4, App. C.7-C.8).
+# %% [markdown]
+# # Tutorial 6: noise-pretrained FA networks generalise better out of distribution (paper Fig. 4, App. C.7-C.8)
+#
+# Networks trained on MNIST meet data unlike it (§4.3): MNIST test images translated (+-5% of
+# the side), scaled (0.8-1.2) or rotated (+-25 deg) (Fig. C.7), and the USPS digits (another
+# scanner, other writers), resized from 16x16 to 28x28 (Fig. C.8). Are the noise-pretrained
+# networks (FA w/) more accurate there than FA w/o? Three conditions, n independent networks
+# each (same initial W and B across conditions, own noise and data order):
+#   BP       backpropagation (eq. 3);  FA w/o  feedback alignment (eq. 5);
+#   FA w/    feedback alignment after Algorithm 1.
+# Two-sample t-tests over the networks, FA w/ vs FA w/o, on every test set.
+# The experiment is minifa/experiments/fig4.py; its figure minifa/figures/fig4.py.
+#
+# Run it here cell by cell (its notebook twin, `06_out_of_distribution.ipynb`), or as a script:
+# `python tutorials/06_out_of_distribution.py [--quick | --lab | --paper] [--nets 10] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-Networks trained on MNIST meet data unlike it (§4.3): MNIST test images translated (+-5% of
-the side), scaled (0.8-1.2) or rotated (+-25 deg) (Fig. C.7), and the USPS digits (another
-scanner, other writers), resized from 16x16 to 28x28 (Fig. C.8). Are the noise-pretrained
-networks (FA w/) more accurate there than FA w/o? Three conditions, n independent networks
-each (same initial W and B across conditions, own noise and data order):
-  BP       backpropagation (eq. 3);  FA w/o  feedback alignment (eq. 5);
-  FA w/    feedback alignment after Algorithm 1.
-Two-sample t-tests over the networks, FA w/ vs FA w/o, on every test set.
-The experiment is minifa/experiments/fig4.py; its figure minifa/figures/fig4.py.
-
-    python tutorials/06_out_of_distribution.py [--quick | --lab] [--nets 10] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: 784-100-100-10 (App. C.1), MNIST 5,000 (balanced), 100 epochs; OOD test sets of Fig. C.7-C.8
 # The paper's text gives neither Fig. 4's training-set size nor its epochs: we take Fig. 2's.
@@ -22,7 +27,7 @@ from minifa.experiments.claims import pm
 from minifa.experiments.session import Session
 from minifa.figures.fig4 import draw
 
-s = Session(fig4, doc=__doc__)     # --quick / --lab / --nets / --init; prints the settings
+s = Session(fig4, size=SIZE)     # SIZE, or --quick / --lab / --paper / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -1,22 +1,28 @@
-"""Tutorial 7: random-noise pretraining lowers the meta-loss, so FA adapts faster to any task (paper Fig. 5, App. D.1).
+# %% [markdown]
+# # Tutorial 7: random-noise pretraining lowers the meta-loss, so FA adapts faster to any task (paper Fig. 5, App. D.1)
+#
+# Does noise training prepare a network for tasks it has never seen (§4.4)? n independent FA
+# networks 784-100-100-10 (App. D.1; each with its own noise stream and data order) train on
+# random noise (Algorithm 1). Tasks: MNIST, Fashion-MNIST and Kuzushiji-MNIST (KMNIST), each a
+# 5k/5k train/test subset (App. D.1). Three conditions:
+#   FA w/o   the FA networks before noise training
+#   FA w/    the same networks (same W, same B) after Algorithm 1
+#   BP       the same initial weights trained by backpropagation (a reference)
+# Fig. 5a: the meta-loss (minifa.meta; Table D.1: per task, 10 Adam steps at lr 1e-3 on batches
+# of 10 training images, then the loss on the test images; summed over tasks) at checkpoints of
+# Algorithm 1, beside the alignment of both used feedback layers (W_1^T vs B_1, W_2^T vs B_2).
+# Fig. 5c (App. D.1): each condition learns each task for 100 epochs (batch 64, Adam lr 1e-4);
+# faster adaptation = a larger area under the test-accuracy curve (AUC). Two-sample t-tests, as
+# the paper's "random and data trained vs. data trained" (FA w/ and FA w/o start from the same
+# W and B, and adapt on the same batches in the same order).
+# The experiment is minifa/experiments/fig5.py; its figure minifa/figures/fig5.py.
+#
+# Run it here cell by cell (its notebook twin, `07_task_agnostic.ipynb`), or as a script:
+# `python tutorials/07_task_agnostic.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-Does noise training prepare a network for tasks it has never seen (§4.4)? n independent FA
-networks 784-100-100-10 (App. D.1; each with its own noise stream and data order) train on
-random noise (Algorithm 1). Tasks: MNIST, Fashion-MNIST and Kuzushiji-MNIST (KMNIST), each a
-5k/5k train/test subset (App. D.1). Three conditions:
-  FA w/o   the FA networks before noise training
-  FA w/    the same networks (same W, same B) after Algorithm 1
-  BP       the same initial weights trained by backpropagation (a reference)
-Fig. 5a: the meta-loss (minifa.meta; Table D.1: per task, 10 Adam steps at lr 1e-3 on batches
-of 10 training images, then the loss on the test images; summed over tasks) at checkpoints of
-Algorithm 1, beside the alignment of both used feedback layers (W_1^T vs B_1, W_2^T vs B_2).
-Fig. 5c (App. D.1): each condition learns each task for 100 epochs (batch 64, Adam lr 1e-4);
-faster adaptation = a larger area under the test-accuracy curve (AUC). Paired t-tests: FA w/
-and FA w/o are the same networks, with the same adaptation batches and data order.
-The experiment is minifa/experiments/fig5.py; its figure minifa/figures/fig5.py.
-
-    python tutorials/07_task_agnostic.py [--quick | --lab | --full] [--nets 10] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: three 5k/5k tasks, 784-100-100-10 FA networks, Table D.1's meta-loss, App. D.1's adaptation
 # The meta-loss of a network (`minifa.meta.meta_loss`) adapts a COPY of it to each task with
@@ -27,7 +33,7 @@ from minifa.experiments.claims import pm
 from minifa.experiments.session import Session
 from minifa.figures.fig5 import draw
 
-s = Session(fig5, doc=__doc__)     # --quick / --lab / --full / --nets / --init; prints the settings
+s = Session(fig5, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

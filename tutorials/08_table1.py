@@ -1,15 +1,20 @@
-"""Tutorial 8: test accuracy of BP, FA w/o and FA w/ on every dataset present (paper Table 1, App. B).
+# %% [markdown]
+# # Tutorial 8: test accuracy of BP, FA w/o and FA w/ on every dataset present (paper Table 1, App. B)
+#
+# Does noise pretraining make FA more accurate on real image datasets? Table 1: a two-layer
+# network (input-100-classes) trained on the whole training set by backpropagation (BP), by
+# feedback alignment (FA w/o), and by feedback alignment after Algorithm 1 (FA w/); Adam lr
+# 1e-4, batch 64; mean ± sd of 3 trials. Datasets: MNIST, Fashion-MNIST, CIFAR-10, CIFAR-100,
+# STL-10; an absent one is listed as absent, never replaced. App. B repeats the comparison with a
+# deeper network (784-100-100-10 on MNIST, 3072-100-100-10 on CIFAR-10). Two-sample t-tests.
+# The experiment is minifa/experiments/table1.py; its figure minifa/figures/table1.py.
+#
+# Run it here cell by cell (its notebook twin, `08_table1.ipynb`), or as a script:
+# `python tutorials/08_table1.py [--quick | --lab | --paper | --full] [--epochs E] [--deep mnist:3,cifar10:3]`
+# (a flag on the command line overrides `SIZE` below).
 
-Does noise pretraining make FA more accurate on real image datasets? Table 1: a two-layer
-network (input-100-classes) trained on the whole training set by backpropagation (BP), by
-feedback alignment (FA w/o), and by feedback alignment after Algorithm 1 (FA w/); Adam lr
-1e-4, batch 64; mean ± sd of 3 trials. Datasets: MNIST, Fashion-MNIST, CIFAR-10, CIFAR-100,
-STL-10; an absent one is listed as absent, never replaced. App. B repeats the comparison with a
-deeper network (784-100-100-10 on MNIST, 3072-100-100-10 on CIFAR-10). Two-sample t-tests.
-The experiment is minifa/experiments/table1.py; its figure minifa/figures/table1.py.
-
-    python tutorials/08_table1.py [--quick | --lab | --full] [--epochs E] [--deep mnist:3,cifar10:3]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## Settings: full training sets, 3 trials, epochs chosen by convergence (the paper gives none)
 # Each row's claim carries its own settings (network, training-set size), so no line is shared.
@@ -18,7 +23,7 @@ from minifa.experiments import table1
 from minifa.experiments.session import Session
 from minifa.figures.table1 import draw
 
-s = Session(table1, doc=__doc__)     # --quick / --lab / --full / --epochs / --deep / --init
+s = Session(table1, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --epochs / --deep / --init
 cfg = s.cfg
 print("rows, where the dataset is present:", ", ".join(f"{label} ({depth} weight layers)" for label, _, depth in table1.jobs(cfg)))
 

@@ -1,14 +1,19 @@
-"""Tutorial 9: noise pretraining under other rules without weight transport (beyond the paper; protocol of Fig. 2, App. B.3).
+# %% [markdown]
+# # Tutorial 9: noise pretraining under other rules without weight transport (beyond the paper; protocol of Fig. 2, App. B.3)
+#
+# The paper studies one rule, feedback alignment. Does random-noise pretraining also help the
+# other rules that train without weight transport? Fig. 2's protocol
+# per rule (n networks w/ and w/o Algorithm 1, then MNIST 5k/5k), each result stated as a
+# finding, whichever way it comes out (REPRODUCTION.md, "Beyond the paper"). By default only
+# 784-100-10 (the whole reproduction must fit ~30 min); --full adds 784-100-100-10 and BP.
+# The experiment is minifa/experiments/rules.py; its figure minifa/figures/rules.py.
+#
+# Run it here cell by cell (its notebook twin, `09_other_rules.ipynb`), or as a script:
+# `python tutorials/09_other_rules.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# (a flag on the command line overrides `SIZE` below).
 
-The paper studies one rule, feedback alignment. Does random-noise pretraining also help the
-other rules that train without weight transport? Fig. 2's protocol
-per rule (n networks w/ and w/o Algorithm 1, then MNIST 5k/5k), each result stated as a
-finding, whichever way it comes out (REPRODUCTION.md, "Beyond the paper"). By default only
-784-100-10 (the whole reproduction must fit ~30 min); --full adds 784-100-100-10 and BP.
-The experiment is minifa/experiments/rules.py; its figure minifa/figures/rules.py.
-
-    python tutorials/09_other_rules.py [--quick | --lab | --full] [--nets 10] [--init he]
-"""
+# %%
+SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that shows the effect; "paper": the paper's settings
 # %% [markdown]
 # ## The rules: each changes one line of the backward pass (minifa/model.py): the error that reaches h_l
 # | rule | error into h_l, times relu'(o_l) | feedback | from |
@@ -30,7 +35,7 @@ from minifa.experiments.session import Session
 from minifa.figures.rules import draw
 from minifa.stats import fmt
 
-s = Session(rules, doc=__doc__)     # --quick / --lab / --full / --nets / --init; prints the settings
+s = Session(rules, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -36,6 +36,8 @@ def parser(exp, doc=None):
         epilog=(f"Run time on a 2-core CPU: {when}.\n" if when else "")
         + (f"Needs the datasets: {', '.join(data)} (python data_fetch.py, see README)." if data else "Needs no data."))
     size = ap.add_mutually_exclusive_group()
+    size.add_argument("--paper", action="store_true", help="the paper's settings (the default of "
+                      "`python -m minifa.experiments`; a tutorial's default is its SIZE cell)")
     size.add_argument("--lab", action="store_true", help="a class-sized run that still shows the effect")
     size.add_argument("--quick", action="store_true", help="a smoke test of seconds: tests nothing")
     if exp.SIZES.get("full") is not None:
@@ -82,15 +84,19 @@ class MissingData(Exception):
 class Session:
     """Flags parsed, settings chosen and printed; finish() prints the claims and writes the files."""
 
-    def __init__(self, exp, argv=None, doc=None):
+    def __init__(self, exp, argv=None, doc=None, size=None):
+        """size: the run size when no flag names one (a tutorial's SIZE cell: "quick", "lab" or
+        "paper"; "full" where the experiment has it); default "paper"."""
+        sizes = ("quick", "lab", "paper") + (("full",) if exp.SIZES.get("full") is not None else ())
+        if size is not None and size not in sizes:
+            raise ValueError(f"SIZE must be one of {', '.join(map(repr, sizes))}, not {size!r}: set it in the "
+                             "tutorial's first code cell, e.g. SIZE = \"lab\"")
         ap = parser(exp, doc)
-        if argv is None and "ipykernel" in sys.modules:   # a notebook: the kernel's own -f flag is not ours
-            args = ap.parse_known_args(os.environ.get("MINIFA_TUTORIAL_ARGS", "").split())[0]
-        else:
-            args = ap.parse_args(argv)
+        # a notebook has no command line of its own (the kernel's -f flag is not ours): SIZE decides
+        args = ap.parse_args([] if argv is None and "ipykernel" in sys.modules else argv)
         self.exp, self.args, self.t0 = exp, args, time.perf_counter()
-        size = ("quick" if args.quick else "lab" if args.lab else
-                "full" if getattr(args, "full", False) else "paper")
+        size = ("quick" if args.quick else "lab" if args.lab else "paper" if args.paper else
+                "full" if getattr(args, "full", False) else size or "paper")
         flags = {k: getattr(args, k) for k in getattr(exp, "FLAGS", {})}
         self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None),
                             scaling=getattr(args, "scaling", "unit"), **flags)
@@ -102,6 +108,9 @@ class Session:
         os.makedirs(args.out, exist_ok=True)
         self.title = (doc or exp.__doc__).strip().splitlines()[0]
         print(self.title)
+        print(f"run size: {size}" + {"quick": " (a smoke test)", "lab": " (a class-sized run, not the paper's: "
+              "read its main effect, not its tally)", "paper": " (the paper's settings)",
+                                     "full": " (the paper's whole protocol)"}[size])
         if size == "quick":
             print("QUICK RUN: a smoke test with tiny sizes. It checks that the code runs and "
                   "tests nothing: its numbers and verdicts mean nothing.")

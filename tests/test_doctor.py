@@ -1,0 +1,66 @@
+"""python -m minifa.doctor: exit 0 when the lab can run here, 1 naming the fix when it cannot
+(its data absent or corrupt, a GPU asked for that is not there), 2 on a bad flag."""
+import os
+import shutil
+import subprocess
+import sys
+
+from data_helpers import real_mirror
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def doctor(env, *args):
+    env = {**{k: v for k, v in os.environ.items() if k not in ("MINIFA_MIRROR", "MINIFA_DEVICE")}, **env}
+    return subprocess.run([sys.executable, "-m", "minifa.doctor", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+
+
+def test_ready_with_the_data_and_every_part_reported(tmp_path):
+    r = doctor({"MINIFA_DATA": str(tmp_path), "MINIFA_MIRROR": str(real_mirror())})
+    assert r.returncode == 0, r.stdout + r.stderr
+    for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "threads", "device", "µs per network-step"):
+        assert part in r.stdout
+    assert "mnist         * present, verified (train + test)" in r.stdout and "READY" in r.stdout
+
+
+def test_not_ready_without_the_data_naming_data_fetch(tmp_path):
+    r = doctor({"MINIFA_DATA": str(tmp_path)})
+    assert r.returncode == 1 and "NOT READY" in r.stdout
+    assert "MISSING (needed): python data_fetch.py mnist" in r.stdout
+
+
+def test_a_corrupt_file_is_found_by_its_checksum(tmp_path):
+    home = tmp_path / "home" / "mnist"
+    shutil.copytree(real_mirror() / "mnist", home)
+    for f in home.iterdir():
+        f.chmod(0o644)
+    labels = home / "t10k-labels-idx1-ubyte.gz"
+    data = bytearray(labels.read_bytes())
+    data[-1] ^= 0xFF                                   # one flipped byte
+    labels.write_bytes(bytes(data))
+    r = doctor({"MINIFA_DATA": str(tmp_path / "home")})
+    assert r.returncode == 1 and "CORRUPT" in r.stdout and "checksum mismatch" in r.stdout
+
+
+def test_the_whole_reproduction_needs_every_dataset(tmp_path):
+    mirror = real_mirror()
+    r = doctor({"MINIFA_DATA": str(tmp_path), "MINIFA_MIRROR": str(mirror)}, "--all")
+    absent = [d for d in ("cifar100", "stl10") if not (mirror / d).is_dir()]
+    assert r.returncode == (1 if absent else 0), r.stdout
+    for d in absent:
+        assert f"MISSING (needed): python data_fetch.py {d}" in r.stdout
+
+
+def test_a_gpu_asked_for_without_one_is_not_ready(tmp_path):
+    import importlib.util
+    if importlib.util.find_spec("cupy") is not None:
+        import pytest
+        pytest.skip("CuPy is installed here: whether its GPU works is what the doctor would report")
+    r = doctor({"MINIFA_DATA": str(tmp_path), "MINIFA_MIRROR": str(real_mirror()), "MINIFA_DEVICE": "gpu"})
+    assert r.returncode == 1 and "NOT USABLE" in r.stdout
+
+
+def test_a_bad_flag_exits_2():
+    r = doctor({}, "--lba")
+    assert r.returncode == 2 and "unrecognized arguments: --lba" in r.stderr
