@@ -250,7 +250,7 @@ def adam_own_counter(theta, g, m, v, t, lr=1e-4, beta1=0.9, beta2=0.999, eps=1e-
 # ---------------------------------------------------------------- the cases
 
 CORRECT = [(1, fa_right), (1, fa_right_columns), (2, noise_right), (2, noise_right_labels_first),
-           (3, angle_right), (3, angle_right_normalised_rows), (4, adam_right), (4, adam_right_in_place)]
+           (3, angle_right), (3, angle_right_normalised_rows), (4, adam_right)]
 
 WRONG = [  # (exercise, solution, words the diagnosis must contain)
     (1, fa_Bt, "multiply by B_l or by B_l^T"),
@@ -276,7 +276,7 @@ WRONG = [  # (exercise, solution, words the diagnosis must contain)
     (3, angle_no_clip, "clip"),
     (3, angle_cosine, "cosine"),
     (3, angle_matrix_norms, "norms of the whole matrices"),
-    (3, angle_in_place, "changed its input W in place"),
+    (3, angle_in_place, "changed its inputs W and B in place"),
     (4, adam_no_bias_correction, "forgot the bias correction"),
     (4, adam_lr_in_m, "learning rate went into m"),
     (4, adam_eps_in_sqrt, "eps goes outside the square root"),
@@ -286,6 +286,7 @@ WRONG = [  # (exercise, solution, words the diagnosis must contain)
     (4, adam_g_not_squared, "SQUARED gradient"),
     (4, adam_theta_only, "return the tuple (theta, m, v)"),
     (4, adam_own_counter, "keep no state of its own"),
+    (4, adam_right_in_place, "changed its inputs theta, m and v in place"),   # the docstring forbids it
 ]
 
 
@@ -304,8 +305,9 @@ def test_checker_rejects_typical_mistakes_in_plain_words(n, fn, words):
 
 
 def test_every_exercise_has_a_correct_and_two_wrong_solutions():
-    assert {n for n, _ in CORRECT} == set(checker.EXERCISES)
-    assert all(sum(m == k for m, _, _ in WRONG) >= 2 for k in checker.EXERCISES)
+    from test_exercises_kit import CORRECT as CORRECT_56, WRONG as WRONG_56   # the stretch exercises
+    assert {n for n, _ in CORRECT + CORRECT_56} == set(checker.EXERCISES)
+    assert all(sum(m == k for m, _, _ in WRONG + WRONG_56) >= 2 for k in checker.EXERCISES)
 
 
 def test_missing_function_and_exceptions_are_reported():
@@ -340,8 +342,9 @@ def test_command_line_on_the_stubs():
                        cwd=ROOT, timeout=120)
     assert r.returncode == 1, r.stdout + r.stderr
     lines = [line for line in r.stdout.splitlines() if line.startswith("exercise")]
-    assert lines == [f"exercise {n}: not written yet (NotImplementedError: the stub is still there)"
-                     for n in (1, 2, 3, 4)], r.stdout
+    assert lines == [f"exercise {n}{' (stretch)' if n > 4 else ''}: not written yet (NotImplementedError: "
+                     "the stub is still there)" for n in range(1, 7)], r.stdout
+    assert r.stdout.splitlines()[-1] == "0 of 6 correct"
     r = subprocess.run([sys.executable, CHECK, "9"], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60)
     assert r.returncode == 2 and "usage" in r.stdout
 

@@ -13,11 +13,14 @@ What to write: adam_step(theta, g, m, v, t, lr, beta1, beta2, eps) returning the
 (theta_t, m_t, v_t), all arrays shaped like theta. Every operation is elementwise.
 Use the arguments you are given (the checker also tries other lr, betas and eps), and t
 as given: the caller counts the steps. The caller keeps m and v for the next step.
+Do not change theta, g, m or v in place (no `m *= beta1`, `theta -= ...`): the caller still
+holds theta_{t-1}, m_{t-1} and v_{t-1}; return theta_t, m_t and v_t as new arrays.
 
 How to check:  python tutorials/exercises/check.py 4
 (several steps with random gradients, several shapes and settings, against
-minifa.optim.adam_equations). Compare with minifa/optim.py once you are done: Adam.step
-is the same arithmetic rearranged to work in place.
+minifa.optim.adam_equations, and that your inputs come back unchanged). Compare with
+minifa/optim.py once you are done: Adam.step is the same arithmetic rearranged to work in
+place, on arrays the optimiser owns.
 """
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""What the exercises' checks (ex1.py ... ex4.py) share: the Fail they raise, running the student's
+"""What the exercises' checks (ex1.py ... ex6.py) share: the Fail they raise, running the student's
 function (call), and comparing its result with minifa's (close, first_match, ...). check.py, next to
 this folder, is the command line and check(n, module)."""
 import math
@@ -12,7 +12,8 @@ CHECKS_DIR = Path(__file__).resolve().parent      # this folder
 HERE = CHECKS_DIR.parent                          # tutorials/exercises: check.py and the student's files
 ROOT = HERE.parent.parent
 EXERCISES = {1: ("ex1_fa_backward", "fa_delta"), 2: ("ex2_noise_sampler", "sample_noise"),
-             3: ("ex3_angle", "neuron_angles"), 4: ("ex4_adam_step", "adam_step")}
+             3: ("ex3_angle", "neuron_angles"), 4: ("ex4_adam_step", "adam_step"),
+             5: ("ex5_effective_rank", "effective_rank"), 6: ("ex6_ttest_90", "ttest_vs_90")}   # 5, 6: stretch
 RTOL = 1e-10          # float64 round-off of a few operations, relative
 NOT_WRITTEN = "not written yet (NotImplementedError: the stub is still there)"
 
@@ -142,12 +143,13 @@ def largest_difference(out, ref, names):
             + f" (yours {float(out[idx]):.6g}, minifa's {float(ref[idx]):.6g})")
 
 
-def unchanged(originals, passed, names, why, case):
-    """Fail when the student's function changed one of its inputs in place."""
-    for name, a, b in zip(names, originals, passed):
-        if not np.array_equal(a, b, equal_nan=True):
-            raise Fail(f"wrong: your function changed its input {name} in place ({why}): build new "
-                       "arrays instead (e.g. `a = a / n`, not `a /= n`; `o > 0`, not `o[o <= 0] = 0`)", case)
+def unchanged(originals, passed, names, why, case, example="`a = a / n`, not `a /= n`"):
+    """Fail when the student's function changed any of its inputs in place, naming each one."""
+    changed = [name for name, a, b in zip(names, originals, passed) if not np.array_equal(a, b, equal_nan=True)]
+    if changed:
+        which = " and ".join(filter(None, (", ".join(changed[:-1]), changed[-1])))
+        raise Fail(f"wrong: your function changed its input{'s' if len(changed) > 1 else ''} {which} in place "
+                   f"({why}): build new arrays instead (e.g. {example})", case)
 
 
 def student_function(module, n):

@@ -28,7 +28,8 @@ def _check1_layer(fn, delta_next, B, o, l, batch, case):
     shapes = {"delta_next": delta_next.shape, "B": B.shape, "o": o.shape}
     out = call(fn, *args, hint=_hint1(shapes))
     unchanged((delta_next, B, o), args, ("delta_next", "B", "o"),
-              "o_l is the network's record of the forward pass, B_l its fixed feedback", case)
+              "o_l is the network's record of the forward pass, B_l its fixed feedback", case,
+              example="`(o > 0)` as a new array, not `o[o <= 0] = 0`")
     out = array(out, f"the delta_{l} you returned")
     n_l, n_next = B.shape
     if out.shape != ref.shape:

@@ -7,9 +7,20 @@ import numpy as np
 from .common import Fail, array, call, student_function
 
 
+def _hint2(C):
+    """The plain-words reading of an error raised by the student's sampler with C classes."""
+    def hint(e):
+        if isinstance(e, ValueError) and ("high <= 0" in str(e) or "low >= high" in str(e)):
+            return (f"with n_classes = {C} your labels have an empty range: rng.integers(low, high) "
+                    "never draws high itself, so rng.integers(0, n_classes) already gives 0..n_classes-1 "
+                    "(do not subtract 1)")
+        return None
+    return hint
+
+
 def _sample(fn, rng, batch, dim, C, case):
     """The student's (x, y), checked for form: pair, shapes, dtypes, label range."""
-    out = call(fn, rng, batch, dim, C)
+    out = call(fn, rng, batch, dim, C, hint=_hint2(C))
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise Fail(f"wrong: return the pair (x, y); yours returned a {type(out).__name__}"
                    + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""), case)

@@ -14,7 +14,8 @@ def _angles(a, b):
 def _check3_one(fn, W, B, ref, case, atol):
     args = [W.copy(), B.copy()]
     out = call(fn, *args)
-    unchanged((W, B), args, ("W", "B"), "W_l and B_l are the network's weights", case)
+    unchanged((W, B), args, ("W", "B"), "W_l and B_l are the network's weights", case,
+              example="`a = W.T / norms`, not `W /= norms`")
     out = array(out, "the angles you returned")
     n_next, n_l = W.shape
     if out.shape != ref.shape:

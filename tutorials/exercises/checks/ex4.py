@@ -1,7 +1,8 @@
 """Exercise 4, one Adam step (Kingma & Ba 2015, Alg. 1): adam_step against minifa.optim.adam_equations."""
 import numpy as np
 
-from .common import Fail, array, call, close, first_match, largest_difference, scale_or_precision, student_function
+from .common import (Fail, array, call, close, first_match, largest_difference, scale_or_precision,
+                     student_function, unchanged)
 
 
 def _adam(theta, g, m, v, t, lr, b1, b2, eps, bias=(True, True), t_bc=None, eps_in=False, sq=True, sign=-1):
@@ -21,7 +22,11 @@ def _check4_step(fn, theta, g, m, v, t, hp, case):
     ref = adam_equations(theta, g, m, v, t, lr=lr, beta1=b1, beta2=b2, eps=eps)
     if not all(close(r, a) for r, a in zip(ref, _adam(theta, g, m, v, t, lr, b1, b2, eps))):
         raise RuntimeError("checker bug: minifa.optim.adam_equations differs from Kingma & Ba")
-    out = call(fn, theta.copy(), g.copy(), m.copy(), v.copy(), t, **hp)
+    passed = [theta.copy(), g.copy(), m.copy(), v.copy()]
+    out = call(fn, *passed, t, **hp)
+    unchanged((theta, g, m, v), passed, ("theta", "g", "m", "v"), "the caller still holds theta_{t-1}, "
+              "m_{t-1} and v_{t-1}: return theta_t, m_t and v_t as new arrays", case,
+              example="`m = beta1 * m + (1 - beta1) * g`, not `m *= beta1`")
     if not isinstance(out, (tuple, list)) or len(out) != 3:
         raise Fail("wrong: return the tuple (theta, m, v): the caller keeps m and v for the next step; yours "
                    f"returned a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""),
