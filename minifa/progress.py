@@ -1,5 +1,8 @@
 """A progress line on stderr for long runs: what runs, how far, elapsed, rough time left.
 
+Training's lines say which condition, how many networks and which phase, e.g.
+    [FA w/: Algorithm 1, 5 networks 784-100-10 (fa)] 64,000/100,000 noise examples  loss 2.31  (4s, ~2s left)
+
 Quiet when asked, or when MINIFA_QUIET=1 (the test suite sets it)."""
 import os
 import sys
@@ -24,3 +27,11 @@ class Progress:
         extra = "".join(f"  {k} {v:.4g}" for k, v in stats.items())
         print(f"[{self.label}] {done:,}/{self.total:,}{self.unit}{extra}  ({elapsed:.0f}s{left})",
               file=sys.stderr, flush=True)
+
+
+def labelled(label, phase, net):
+    """'<label>: <phase>, K networks <dims> (<rule>)': what a training progress line belongs to
+    (label: the condition, e.g. "FA w/"; None leaves it out)."""
+    k = net.n_nets or 1
+    what = f"{phase}, {k} network{'s' if k > 1 else ''} {'-'.join(map(str, net.dims))} ({net.rule.name})"
+    return f"{label}: {what}" if label else what

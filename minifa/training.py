@@ -10,7 +10,7 @@ MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the 
 from . import backend, checks, optim
 from .alignment import mean_angle
 from .noise import Noise, NoiseStream
-from .progress import Progress
+from .progress import Progress, labelled
 from .settings import PAPER
 from .threads import blas_threads
 
@@ -63,9 +63,10 @@ def _streams(make, net, seed, shared):
 
 def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, lr=PAPER.lr,
                    noise=None, optimizer=PAPER.optimizer, seed=0, log_every=100, quiet=False,
-                   callback=None, shared_noise=False):
+                   callback=None, shared_noise=False, label=None):
     """Algorithm 1: train `net` (with its rule, FA in the paper) on random inputs
     x ~ noise (default N(0, I)) with uniformly random labels, n_examples in batches.
+    label: what the progress line names first (e.g. the condition, "FA w/").
     Returns history {'examples', 'loss', 'angle<l>'} logged every `log_every` steps (entry 0:
     the untrained network on the first batch); `callback(net, hist)` runs after each entry,
     entry 0 included."""
@@ -75,7 +76,7 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
     noise, opt = noise or Noise(), optim.make(optimizer, lr)
     stream = NoiseStream(noise, _streams(backend.rng, net, seed, shared_noise), n_examples,
                          batch_size, net.dims[0], net.dims[-1])
-    bar, hist = Progress(f"Algorithm 1, {net}", n_examples, quiet, unit=" noise examples"), {}
+    bar, hist = Progress(labelled(label, "Algorithm 1", net), n_examples, quiet, unit=" noise examples"), {}
     with blas_threads():                     # leave a core to the noise thread (threads.py)
         for t, (x, y) in enumerate(stream, start=1):
             if t == 1:                       # entry 0: the untrained network
@@ -130,13 +131,13 @@ def batches(X, y, order, batch_size):
 
 def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.lr,
           X_test=None, y_test=None, optimizer=PAPER.optimizer, seed=0, quiet=False, opt=None,
-          callback=None, shared_order=False, record_every=1, train_metrics=True):
+          callback=None, shared_order=False, record_every=1, train_metrics=True, label=None):
     """Train on data for `epochs` passes in shuffled mini-batches. History, entry 0 before
     training, then every `record_every` epochs and at the last: train loss and accuracy
     (unless train_metrics=False: a pass over the training set costs a third of an epoch),
     test loss and accuracy (with X_test), mean alignment angles. Pass `opt` (e.g.
     optim.Adam(lr)) to continue with an optimiser's state; `callback(net, hist)` runs after
-    each record, entry 0 included."""
+    each record, entry 0 included. label: what the progress line names first (the condition)."""
     X, y = checks.data(net, X, y)
     if X_test is None and y_test is not None:
         raise ValueError("y_test given without X_test: pass both to record test loss and accuracy")
@@ -146,7 +147,7 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     record_every = checks.whole("record_every", record_every)
     orders = _streams(backend.host_rng, net, seed, shared_order)   # on the host: CuPy's Generator has
     opt, n, hist = opt or optim.make(optimizer, lr), X.shape[-2], {}   # no permutation; moved once an epoch
-    bar = Progress(f"training {net}", epochs, quiet, unit=" epochs")
+    bar = Progress(labelled(label, "training", net), epochs, quiet, unit=" epochs")
 
     def record(epoch):
         values = {"epoch": epoch}

@@ -46,7 +46,7 @@ def angles(cfg, noise, halfway=None):
     def middle(net, hist):
         if hist["examples"][-1] == min(half * PAPER.batch_size, cfg.n_noise):
             halfway.append(backend.to_host(alignment_angles(net)[1]))
-    pretrain_noise(net, n_examples=cfg.n_noise, noise=noise, seed=cfg.seed,
+    pretrain_noise(net, n_examples=cfg.n_noise, noise=noise, seed=cfg.seed, label=name(noise),
                    **({} if halfway is None else dict(callback=middle, log_every=half)))
     return before, backend.to_host(alignment_angles(net)[1])
 

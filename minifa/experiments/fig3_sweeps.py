@@ -56,7 +56,7 @@ class Pretrained(dict):
         def log(net, hist):        # Fig. 3d: (examples seen, effective rank of each W_l), depth 3 only
             self.erank_log.append([hist["examples"][-1]] + [backend.to_host(effective_rank(W)) for W in net.W])
         pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=log if depth == DEPTH else None,
-                       log_every=max(1, -(-cfg.n_noise // 64) // (5 if cfg.size == "quick" else 25)))
+                       label="FA w/", log_every=max(1, -(-cfg.n_noise // 64) // (5 if cfg.size == "quick" else 25)))
         self[depth] = net
         return net
 
@@ -86,7 +86,8 @@ def conditions(cfg, pre, train_set, test_set, depth, n, bp):
     X, y, t0, out = *subset(*train_set, n, seed=cfg.seed, balanced=True), time.perf_counter(), {}
     for conds, net in stacks.items():
         hist = train(net, X, y, epochs=cfg.epochs, X_test=X_test, y_test=y_test, seed=cfg.seed,
-                     record_every=cfg.epochs, train_metrics=False)     # only the end is needed
+                     record_every=cfg.epochs, train_metrics=False,     # only the end is needed
+                     label=f"{' and '.join(conds)}, {n} images")
         F = hidden_features(net, X_test)                                # (stack, test images, 100)
         m = {"gen": generalization_error(hist), "test_acc": 100 * np.asarray(hist["test_acc"][-1]),
              "gram": backend.to_host(neuron_gram_effective_rank(F)),

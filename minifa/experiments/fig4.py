@@ -87,12 +87,12 @@ def run(cfg):
             train_set = (scale_inputs(cfg, data[0], train_set[0]), train_set[1])
             sets, variants = ({k: (scale_inputs(cfg, data[0], X), y) for k, (X, y) in d.items()} for d in (sets, variants))
     nets = {c: MLP(cfg.dims, rule="bp" if c == "BP" else "fa", seed=seeds(cfg, cfg.nets), init=cfg.init) for c in conds}
-    noise_hist = pretrain_noise(nets["FA w/"], n_examples=cfg.n_noise, seed=cfg.seed)
+    noise_hist = pretrain_noise(nets["FA w/"], n_examples=cfg.n_noise, seed=cfg.seed, label="FA w/")
     hists, acc = {}, {}
     for c in conds if data is not None else ():
         print(f"training {c} on MNIST ...")
         hists[c] = train(nets[c], *train_set, X_test=Xt, y_test=yt, epochs=cfg.epochs, seed=cfg.seed,
-                         train_metrics=False, record_every=max(1, cfg.epochs // 10))
+                         train_metrics=False, record_every=max(1, cfg.epochs // 10), label=c)
         acc[c] = {name: 100 * np.array(evaluate(nets[c], *xy)[1]) for name, xy in {**sets, **variants}.items()}
     return log.numbers(
         accuracy=acc, variants=list(variants),

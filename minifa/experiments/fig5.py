@@ -85,7 +85,8 @@ def noise_training(cfg, net, tasks):
 
     steps = -(-cfg.n_noise // PAPER.batch_size)               # Algorithm 1's updates
     log_every = -(-steps // LOGS)                              # ceil: at most LOGS records, the last included
-    hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=checkpoint, log_every=log_every)
+    hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=checkpoint, log_every=log_every,
+                          label="FA w/")
     return track, hist
 
 
@@ -95,7 +96,7 @@ def adaptation(cfg, conds, task, i):
     out = {}
     for c, m in conds.items():
         h = train(m.copy(), task.X_adapt, task.y_adapt, epochs=cfg.epochs, X_test=task.X_eval, y_test=task.y_eval,
-                  seed=cfg.seed + 1 + i, record_every=every(cfg), train_metrics=False)
+                  seed=cfg.seed + 1 + i, record_every=every(cfg), train_metrics=False, label=f"{c}, {task.name}")
         acc = 100 * np.asarray(h["test_acc"])
         out[c] = {"epoch": h["epoch"], "acc": acc, "auc": auc(acc, x=h["epoch"]), "final": acc[-1]}
     return out

@@ -32,7 +32,7 @@ def run(cfg):
     log = Log(cfg)
     x0 = Noise().sample(backend.rng(cfg.seed), PAPER.batch_size, PAPER.dims[0], PAPER.dims[-1])[0]
     net = MLP(PAPER.dims, rule="fa", seed=seeds(cfg, cfg.nets), init=cfg.init)
-    hist = pretrain_noise(net, n_examples=cfg.n_noise, noise=Noise(), seed=cfg.seed, log_every=LOG_EVERY)
+    hist = pretrain_noise(net, n_examples=cfg.n_noise, noise=Noise(), seed=cfg.seed, log_every=LOG_EVERY, label="FA")
     last = [sum(h[k] for h in hist["loss"][-LAST:]) / LAST for k in range(cfg.nets)]
     return log.numbers(noise_batch={"mean": float(x0.mean()), "std": float(x0.std())},
                        examples=hist["examples"], loss=hist["loss"], angle1=hist["angle1"],

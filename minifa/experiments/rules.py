@@ -59,10 +59,10 @@ def norms(net, k):
     return np.asarray([np.linalg.norm(backend.to_host(W).reshape(k, -1), axis=1) for W in net.W])
 
 
-def learn(cfg, net, data):
+def learn(cfg, net, data, label=None):
     """Train on data; test accuracy every `every` epochs, its AUC and the final accuracy (%)."""
     hist = train(net, data[0], data[1], X_test=data[2], y_test=data[3], epochs=cfg.epochs, seed=cfg.seed,
-                 train_metrics=False, record_every=every(cfg))
+                 train_metrics=False, record_every=every(cfg), label=label)
     acc = 100 * np.asarray(hist["test_acc"])                   # (points, K)
     return {"acc": acc, "auc": auc(acc, x=hist["epoch"]), "final": acc[-1], "epoch": np.asarray(hist["epoch"])}
 
@@ -72,10 +72,10 @@ def rule_run(cfg, rule, dims, data):
     w = MLP(dims, rule=rule, seed=seeds(cfg, cfg.nets), init=cfg.init)
     wo = w.copy()                                              # the same networks, never shown noise
     out = {"angle": {"before": angles(w)}, "norm": {"before": norms(w, cfg.nets)}}
-    pretrain_noise(w, n_examples=cfg.n_noise, seed=cfg.seed, log_every=1000)
+    pretrain_noise(w, n_examples=cfg.n_noise, seed=cfg.seed, log_every=1000, label=f"{rule} w/")
     out["angle"]["noise"], out["norm"]["noise"] = angles(w), norms(w, cfg.nets)
     for c, net in (("w/o", wo), ("w/", w)):
-        out[c] = learn(cfg, net, data)
+        out[c] = learn(cfg, net, data, label=f"{rule} {c}")
         out["angle"][c], out["norm"][c] = angles(net), norms(net, cfg.nets)
     return out
 
@@ -106,7 +106,7 @@ def run(cfg):
         for key, dims in nets_of(cfg).items():
             print(f"{'-'.join(map(str, dims))} ...", flush=True)
             if cfg.bp:
-                bp[key] = learn(cfg, MLP(dims, rule="bp", seed=seeds(cfg, cfg.nets), init=cfg.init), data)
+                bp[key] = learn(cfg, MLP(dims, rule="bp", seed=seeds(cfg, cfg.nets), init=cfg.init), data, "BP")
             runs[key] = {}
             for rule in (r for r in RULES if r in cfg.rules):
                 fa = runs[key].get("fa")

@@ -63,12 +63,13 @@ def accuracy_curves(cfg, data, depth, pretrained):
             "FA w/o": MLP(dims, rule="fa", seed=seeds(cfg, cfg.trials), init=cfg.init)}
     if tuple(dims) not in pretrained:
         pretrained[tuple(dims)] = MLP(dims, rule="fa", seed=seeds(cfg, cfg.trials), init=cfg.init)
-        pretrain_noise(pretrained[tuple(dims)], n_examples=cfg.n_noise, seed=cfg.seed)
+        pretrain_noise(pretrained[tuple(dims)], n_examples=cfg.n_noise, seed=cfg.seed, label="FA w/")
     nets["FA w/"] = pretrained[tuple(dims)].copy()
     curves = {}
     for c in CONDS:
         print(f"  {c} ...")
-        hist = train(nets[c], X, y, X_test=Xt, y_test=yt, epochs=cfg.epochs, seed=cfg.seed, train_metrics=False)
+        hist = train(nets[c], X, y, X_test=Xt, y_test=yt, epochs=cfg.epochs, seed=cfg.seed, train_metrics=False,
+                     label=c)
         curves[c] = 100 * np.asarray(hist["test_acc"])
     return dims, curves
 
