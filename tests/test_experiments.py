@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from minifa.experiments import REGISTRY, get
@@ -140,3 +141,18 @@ def test_input_scaling_is_explicit_and_standardises_per_channel():
     np.testing.assert_allclose(Xts[:, 0], (Xt[:, 0] - mean0) / X[:, :1024].astype(np.float64).std(), rtol=1e-5)
     with pytest.raises(ValueError, match="scaling must be one of unit, standard"):
         common.settings("fig2", "quick", scaling="std")
+
+
+def test_tutorial01_inputs_weights_and_feedback_are_unrelated():
+    """Tutorial 01 draws x, W_0, W_1 and B_1 from independent streams: no row of one is a multiple
+    of a row of another (x from the seed's own stream once made each row of W_0 equal x / sqrt(2))."""
+    from minifa.experiments import equations
+    from minifa.experiments.common import settings
+    inputs = equations.run(settings("equations", "lab"))["inputs"]
+    rows = [(k, r) for k in ("x", "W0", "W1", "B1") for r in np.atleast_2d(inputs[k])]
+    rows += [(k + "^T", r) for k in ("W0", "W1", "B1") for r in np.asarray(inputs[k]).T]
+    for i, (a, u) in enumerate(rows):
+        for b, v in rows[i + 1:]:
+            if a.split("^")[0] != b.split("^")[0] and u.size == v.size:
+                cos = abs(u @ v) / (np.linalg.norm(u) * np.linalg.norm(v))
+                assert cos < 1 - 1e-6, f"a row of {a} is a multiple of a row of {b}"

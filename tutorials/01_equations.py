@@ -18,7 +18,9 @@ SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that 
 # ## Settings: a 4-3-2 network (n_0 = 4 inputs, n_1 = 3 hidden units, n_2 = 2 classes)
 # `equations.run` builds it twice from one seed, `MLP([4, 3, 2], rule="bp")` and `rule="fa"`
 # (the same W, b and B), runs the library's forward and backward passes in float64 and keeps
-# every value. We take its inputs and weights and redo all of it by hand.
+# every value. The inputs x, the weights W and the feedback B come from three independent random
+# streams: any pattern you see between them is chance. We take its inputs and weights and redo
+# all of it by hand.
 # %%
 import numpy as np  # the hand computation: plain NumPy, nothing from minifa
 

@@ -1,9 +1,10 @@
 """Tutorial 1: equations 1-5 by hand on a tiny network, BP versus FA.
 
-The paper's §3 in numbers: a 4-3-2 network and one batch of 2 examples. The library's forward
-pass (eq. 1-2) and backward pass, once through W^T (BP, eq. 3-4) and once through the fixed
-random B (FA, eq. 5), every value kept; BP's gradient checked against central finite
-differences of eq. 2. The tutorial redoes each line by hand and finds the same numbers.
+The paper's §3 in numbers: a 4-3-2 network and one batch of 2 examples, the inputs, the weights
+and the feedback drawn from independent random streams. The library's forward pass (eq. 1-2) and
+backward pass, once through W^T (BP, eq. 3-4) and once through the fixed random B (FA, eq. 5),
+every value kept; BP's gradient checked against central finite differences of eq. 2. The tutorial
+redoes each line by hand and finds the same numbers.
 """
 import numpy as np  # host-side arithmetic only: the inputs and the finite-difference reference
 
@@ -46,7 +47,9 @@ def run(cfg):
     try:
         host = lambda a: backend.to_host(a).copy()                # noqa: E731 (a snapshot)
         bp, fa = (MLP(DIMS, rule=rule, seed=cfg.seed, init=cfg.init) for rule in ("bp", "fa"))   # same W, b, B
-        x = backend.asarray(np.random.default_rng(cfg.seed).standard_normal((N, DIMS[0])))   # h_0 (batch, n_0)
+        # the inputs' own stream, [seed, 0, 2]: init.py draws W_l from [seed, l, 0] and B_l from [seed, l, 1],
+        # and a seed [s] is the stream [s, 0, 0] (NumPy pads with zeros): x from it made each row of W_0 x / sqrt(2)
+        x = backend.asarray(np.random.default_rng([cfg.seed, 0, 2]).standard_normal((N, DIMS[0])))   # h_0 (batch, n_0)
         y = backend.xp.asarray([0, 1])                                                 # labels
         p = bp.forward(x)
         forward = {"o1": host(bp.o[1]), "h1": host(bp.h[1]), "o2": host(bp.o[2]), "p": host(p),
