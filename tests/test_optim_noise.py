@@ -166,3 +166,32 @@ def test_noise_in_batches_equals_single_draws(device, noise):
         x, y = noise.sample(rng, 16, 33, 10, n_nets=2)
         assert np.array_equal(backend.to_host(xs[t]), backend.to_host(x))
         assert np.array_equal(backend.to_host(ys[t]), backend.to_host(y))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_uniforms_from_raw_bits_equal_generator_random(dtype):
+    """noise.uniform_into (the CPU fast path) gives Generator.random's numbers and leaves the
+    generator where Generator.random leaves it: after label draws, for odd sizes (float32 falls
+    back), for every numpy bit generator (MT19937 has no 32-bit buffer: falls back)."""
+    from minifa.noise import uniform_into
+    backend.set_device("cpu")
+    for kind in (np.random.PCG64, np.random.PCG64DXSM, np.random.SFC64, np.random.Philox, np.random.MT19937):
+        a, b = np.random.Generator(kind(7)), np.random.Generator(kind(7))
+        for size in (64 * 33, 17, 1, 2 * 9999):
+            want = a.random(size, dtype=dtype)
+            got = np.empty(size, dtype)
+            uniform_into(b, got)
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(a.integers(0, 10, size=5), b.integers(0, 10, size=5))
+        np.testing.assert_array_equal(a.random(3, dtype=dtype), b.random(3, dtype=dtype))   # the same state after
+        np.testing.assert_array_equal(a.bit_generator.random_raw(3), b.bit_generator.random_raw(3))
+
+
+@pytest.mark.parametrize("n", [784 * 64, 99 * 101])      # even, and odd (the last sine is dropped)
+def test_box_muller_in_place_equals_the_equations(device, n):
+    from minifa.noise import box_muller, box_muller_into
+    m = 2 * ((n + 1) // 2)
+    u = backend.rng(3).random((2, m), dtype=backend.dtype)
+    out, r, phi = device.empty((2, n)), device.empty((2, m // 2)), device.empty((2, m // 2))
+    box_muller_into(u, out, r, phi)
+    assert np.array_equal(backend.to_host(out), backend.to_host(box_muller(u, n)))
