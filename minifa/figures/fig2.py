@@ -14,13 +14,18 @@ def arrays(r):
 
 
 def through(ax, r, m, l, what):
-    """Measure m of layer l through noise (FA w/), then data, on one axis of examples seen."""
+    """Measure m of layer l through noise (FA w/), then data, on one axis of examples seen; the
+    noise phase shaded, the boundary where the data start marked and named."""
     kx = r["noise"]["x"][-1] / 1e3
+    ax.axvspan(0, kx, color="0.5", alpha=0.08, lw=0)
     band(ax, r["noise"]["x"] / 1e3, r["noise"][m][:, l], "FA w/ (noise)")
     for c in ("FA w/o", "FA w/"):
         band(ax, kx + r[c]["x"] / 1e3, r[c][m][:, l], f"{c} (data)", ls="--")
-    ax.axvline(kx, color="k", ls=":", lw=1)
-    ax.set(xlabel="examples seen (thousands): noise, then data", ylabel=what)
+    ax.axvline(kx, color="k", ls=":", lw=1, label=f"data start ({kx:g}k noise examples before)")
+    top = ax.get_xaxis_transform()                          # x in data units, y in axes units
+    ax.text(kx / 2, 0.98, "noise phase", transform=top, ha="center", va="top", fontsize=8, color="0.3")
+    ax.text(kx, 0.98, " data phase \u2192", transform=top, ha="left", va="top", fontsize=8, color="0.3")
+    ax.set(xlabel="examples seen (thousands): noise (shaded), then data (FA w/o: data only)", ylabel=what)
     ax.legend(fontsize=7)
 
 
@@ -52,7 +57,9 @@ def order(r, *conds):
 def fig2(numbers, cfg):
     fig, ax = figure(2, 4, size=(21, 9))
     if numbers.get("Fig. 2") is None:
-        ax[0, 0].text(0.5, 0.5, "Fig. 2: not run (see the notes)", ha="center")
+        for a in ax[1]:
+            a.axis("off")
+        not_run(ax[0], "Fig. 2", numbers, cfg)
         return fig
     r = arrays(numbers["Fig. 2"])
     learning(ax[0, 0], r, "Fig. 2b: learning curves (mean ± sd)", cfg)
@@ -69,11 +76,30 @@ def fig2(numbers, cfg):
     return fig
 
 
+WHAT = {"Fig. 2": ("784-100-10 on MNIST", "mnist"), "App. B.3": ("784-100-100-10 on MNIST", "mnist"),
+        "App. B.4-B.6": ("3072-100-10 on CIFAR-10", "cifar10")}
+
+
+def not_run(axes, name, numbers, cfg):
+    """A row of panels whose experiment did not run: no empty axes, one note saying what was not run
+    and why (its data absent, or not part of this run size)."""
+    for a in axes:
+        a.axis("off")
+    what, key = WHAT[name]
+    if name in numbers:                                     # it was to run: its data were absent
+        why = f"its data are absent: python data_fetch.py {key}"
+    else:
+        why = (f"the '{getattr(cfg, 'size', '?')}' size runs {', '.join(getattr(cfg, 'experiments', ())) or 'others'} "
+               "only; --paper runs it")
+    axes[len(axes) // 2].text(0.5, 0.5, f"{name} ({what}): not run\n{why}", ha="center", va="center",
+                              transform=axes[len(axes) // 2].transAxes, fontsize=11, wrap=True)
+
+
 def appB(numbers, cfg):
     fig, bx = figure(2, 3, size=(17, 9))
     for row, name in enumerate(("App. B.3", "App. B.4-B.6")):
         if numbers.get(name) is None:
-            bx[row, 0].text(0.5, 0.5, f"{name}: not run (see the notes)", ha="center")
+            not_run(bx[row], name, numbers, cfg)
             continue
         r = arrays(numbers[name])
         learning(bx[row, 0], r, f"{name}: learning curves", cfg)
