@@ -54,6 +54,8 @@ class MLP:
     leading axis, network k identical to MLP(dims, seed=seeds[k]).
     init: 'he' (default; N(0, 2/n_in), zero bias) or 'pytorch' (U(+-1/sqrt(n_in)), as
     torch.nn.Linear); B is drawn with the law of W.T from its own stream (init.py).
+    gain: beyond the paper, W, B ~ N(0, gain^2/n_in) with zero bias (init 'he' only; sqrt(2) is
+    He's law); None (default): the init's own law (init.py).
     kp_decay: Kolen-Pollack's weight decay per step (rule 'kp' only).
     allow_repeats: True lets a seed come back in the list, for copies made on purpose (one stack
     holding FA w/o and FA w/ from the same networks, trained side by side on the same data
@@ -65,12 +67,13 @@ class MLP:
     b = property(lambda self: self._b, lambda self, arrays: self._b.assign(arrays))
     B = property(lambda self: self._B, lambda self, arrays: self._B.assign(arrays))
 
-    def __init__(self, dims, rule="fa", seed=0, init="he", kp_decay=KP_DECAY, allow_repeats=False):
+    def __init__(self, dims, rule="fa", seed=0, init="he", kp_decay=KP_DECAY, allow_repeats=False, gain=None):
         self.dims, self.rule = checks.layer_sizes(dims), rule
         self.kp_decay = checks.rate("kp_decay", kp_decay)
         self.init = checks.choice("init", init, INITS)
         self.seeds, self.n_nets = checks.seeds(seed, allow_repeats)   # n_nets None: one network, no stack axis
-        layers = [[init_layer(init, n_in, n_out, s, l, self.rule.feedback_width(self.dims, l))
+        self.gain = gain
+        layers = [[init_layer(init, n_in, n_out, s, l, self.rule.feedback_width(self.dims, l), gain)
                    for l, (n_in, n_out) in enumerate(zip(self.dims[:-1], self.dims[1:]))] for s in self.seeds]
         stack = (lambda arrays: arrays[0]) if self.n_nets is None else backend.xp.stack
         W, b, B = ([stack([backend.asarray(net[l][i]) for net in layers])
@@ -157,7 +160,7 @@ class MLP:
         """An independent copy (same weights and B, same rule), e.g. to adapt to a task."""
         new = object.__new__(MLP)
         new.dims, new.init, new.rule, new.n_nets = list(self.dims), self.init, self.rule, self.n_nets
-        new.seeds, new.kp_decay = list(self.seeds), self.kp_decay
+        new.seeds, new.kp_decay, new.gain = list(self.seeds), self.kp_decay, getattr(self, "gain", None)
         new._set_params(list(self.W), list(self.b), [a.copy() for a in self.B])
         return new
 

@@ -10,10 +10,13 @@ Fig. 2c: angle between W_1^T and B_1 through noise, then data; Fig. 2d: the path
 Fig. 2e: distance ||W_1 - B_1^T||_F; Fig. 2f-g: the order: noise -> data ends closer to B than
 data -> noise. App. B.3: the same with 784-100-100-10 (both layers' angles); App. B.4-B.6:
 CIFAR-10. Two-sample t-tests over networks.
+Beyond the paper, for the sensitivity map (minifa.sweep): init_gain (W, B ~ N(0, g^2/n_in); None: the
+init's own law), lr, rule (FA w/o and w/'s: fa, dfa, sign, kp), hidden (every hidden layer's width), all
+defaulting to the paper's; n_noise = 0 skips Algorithm 1 (FA w/ is then FA w/o).
 """
 import numpy as np  # host-side statistics only
 
-from .. import MLP, PAPER, backend, evaluate, pretrain_noise, train
+from .. import MLP, PAPER, backend, evaluate, mean_angle, pretrain_noise, train
 from ..analysis import auc, pca_trajectory, weight_distance
 from ..datasets import subset
 from ..stats import describe
@@ -25,7 +28,7 @@ TITLE = __doc__.strip().splitlines()[0]
 SIZES = sizes(NAME)
 TAKES_INIT, DATA = True, ("mnist", "cifar10")
 FLAGS = {"nets": (int, "networks per condition")}
-TIMES = {"quick": "20 s", "lab": "47 s", "paper": "10 min (--full: 19 min)"}
+TIMES = {"quick": "20 s", "lab": "47 s", "paper": "19 min"}
 EXPERIMENTS = {"Fig. 2": ("mnist", PAPER.dims), "App. B.3": ("mnist", PAPER.dims_deep),
                "App. B.4-B.6": ("cifar10", (3072, 100, 10))}
 CONDS = ("BP", "FA w/o", "FA w/")                      # trained on data; BP may be left out of App. B
@@ -34,9 +37,24 @@ PCA = {"Fig. 2d": ("noise", "FA w/", "FA w/o"),       # the W_1 paths (network 0
 
 
 def settings_text(cfg, nets=None):
+    lr, gain = getattr(cfg, "lr", PAPER.lr), getattr(cfg, "init_gain", None)
+    beyond = [f", {k} {getattr(cfg, k)}" for k, v in (("rule", "fa"), ("hidden", 100)) if getattr(cfg, k, v) != v]
     return (f"{cfg.n_train} train / {cfg.n_test} test images (balanced), {cfg.epochs} epochs, batch 64, Adam "
-            f"lr 1e-4; FA w/: Algorithm 1 with {cfg.n_noise} noise examples; n = {nets or cfg.nets} independent "
-            f"networks per condition (own noise and data order), {cfg.init} init")
+            f"lr {'1e-4' if lr == PAPER.lr else f'{lr:g}'}; FA w/: Algorithm 1 with {cfg.n_noise} noise examples; "
+            f"n = {nets or cfg.nets} independent networks per condition (own noise and data order), "
+            + (f"{cfg.init} init" if gain is None else f"init N(0, {gain:g}^2/n_in)") + "".join(beyond))
+
+
+def dims_of(cfg, dims):
+    """An experiment's network with every hidden layer cfg.hidden wide (the paper's: 100)."""
+    return (dims[0], *[cfg.hidden] * (len(dims) - 2), dims[-1])
+
+
+def distance(net, l, normalize=False):
+    """||W_l - B_l^T||_F on the host, (K,); NaN where B_l lacks W_l^T's shape (DFA's B_l^d, n_L wide)."""
+    if tuple(net.B[l].shape[-2:]) != tuple(net.W[l].shape[-2:])[::-1]:
+        return np.full(len(net.seeds), np.nan)
+    return backend.to_host(weight_distance(net, l, normalize=normalize))
 
 
 def recorder(w1):
@@ -45,8 +63,8 @@ def recorder(w1):
     rec = {"dist": [], "ndist": [], "W1": []}
 
     def callback(net, hist):
-        rec["dist"].append([backend.to_host(weight_distance(net, l)) for l in range(1, net.n_layers)])
-        rec["ndist"].append([backend.to_host(weight_distance(net, l, normalize=True)) for l in range(1, net.n_layers)])
+        rec["dist"].append([distance(net, l) for l in range(1, net.n_layers)])
+        rec["ndist"].append([distance(net, l, normalize=True) for l in range(1, net.n_layers)])
         if w1:
             rec["W1"].append(backend.to_host(net.W[1][0]).ravel().copy())
     return rec, callback
@@ -55,31 +73,42 @@ def recorder(w1):
 def phase(cfg, net, data=None, noise_seed=None, w1=False):
     """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy."""
     rec, cb = recorder(w1)
-    if data is None:
+    if data is None and cfg.n_noise == 0:                  # no Algorithm 1: the untrained network's record
+        hist = {"examples": [0], **{f"angle{l}": [a] for l, a in mean_angle(net).items()}}
+        cb(net, hist)
+        x = np.zeros(1)
+    elif data is None:
         hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed if noise_seed is None else noise_seed,
-                              callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40))
+                              lr=cfg.lr, callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40))
         x = np.asarray(hist["examples"], float)
     else:
         hist = train(net, data[0], data[1], X_test=data[2], y_test=data[3], epochs=cfg.epochs, seed=cfg.seed,
-                     callback=cb, train_metrics=False, record_every=every(cfg))
+                     lr=cfg.lr, callback=cb, train_metrics=False, record_every=every(cfg))
         x = np.asarray(hist["epoch"]) * cfg.n_train
     angle = np.stack([hist[f"angle{l}"] for l in range(1, net.n_layers)], axis=1)   # (T, layers, K)
     return {"x": x, "angle": angle, "dist": np.asarray(rec["dist"]), "ndist": np.asarray(rec["ndist"]),
             "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan]))}
 
 
-def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False):
+def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False, probe=None):
     """Noise for FA w/; data for BP, FA w/o, FA w/ (n networks each); then noise after data
-    (order control). {condition: its phase record}, plus 'B1' (network 0's B_1^T, flattened)."""
+    (order control). {condition: its phase record}, plus 'B1' (network 0's B_1^T, flattened).
+    probe(stage, net, data), if given, looks at the networks: stage 'before' (FA w/ untrained),
+    'noise' (after Algorithm 1), then each condition's name after data."""
     data = load(log, key, "this experiment skipped", cfg=cfg)
     if data is None:
         return None
     data = (*subset(*data[:2], cfg.n_train, seed=cfg.seed, balanced=True),
             *subset(*data[2:], cfg.n_test, seed=cfg.seed, balanced=True))
-    nets = {c: MLP(dims, rule="bp" if c == "BP" else "fa", seed=seeds(cfg, n), init=cfg.init)
+    nets = {c: MLP(dims, rule="bp" if c == "BP" else cfg.rule, seed=seeds(cfg, n), init=cfg.init, gain=cfg.init_gain)
             for c in CONDS if bp or c != "BP"}
+    probe = probe or (lambda stage, net, data: None)
+    probe("before", nets["FA w/"], data)
     out = {"noise": phase(cfg, nets["FA w/"], w1=w1), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
+    probe("noise", nets["FA w/"], data)
     out.update({c: phase(cfg, net, data, w1=w1) for c, net in nets.items()})
+    for c, net in nets.items():
+        probe(c, net, data)
     if order:
         net_dn = nets["FA w/o"].copy()                         # data -> noise, on a noise stream of its own
         out["data -> noise"] = phase(cfg, net_dn, noise_seed=cfg.seed + 1, w1=w1)
@@ -124,10 +153,10 @@ def run(cfg):
                       "over those points (a pass over the test set costs ~30% of an epoch)")
     results = {}
     for name in cfg.experiments:
-        print(f"\n{name}: {EXPERIMENTS[name][0]}, {'-'.join(map(str, EXPERIMENTS[name][1]))}", flush=True)
-        appB = name != "Fig. 2"
-        r = experiment(cfg, log, *EXPERIMENTS[name], cfg.appB_nets if appB else cfg.nets, not appB or cfg.appB_bp,
-                       not appB or cfg.appB_order, w1=not appB)
+        (key, dims), appB = EXPERIMENTS[name], name != "Fig. 2"
+        print(f"\n{name}: {key}, {'-'.join(map(str, dims_of(cfg, dims)))}", flush=True)
+        r = experiment(cfg, log, key, dims_of(cfg, dims), cfg.appB_nets if appB else cfg.nets,
+                       not appB or cfg.appB_bp, not appB or cfg.appB_order, w1=not appB)
         results[name] = None if r is None else summary(r, {} if appB else PCA)
     return log.numbers(**results)
 

@@ -174,6 +174,9 @@ STATEMENTS = {
                     "networks (direction ours; no result stated)", source="table1"),
     # tutorial 09: beyond the paper
     "rules": S("beyond the paper", "extra", reading=OURS + ": Fig. 2's protocol under other learning rules"),
+    # tutorial 10: beyond the paper
+    "sensitivity": S("beyond the paper", "extra", reading=OURS + ": Fig. 2's protocol over a grid of settings "
+                     "(init gain, noise amount, ...; minifa.sweep)"),
 }
 
 AMBIGUITIES = [
