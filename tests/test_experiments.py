@@ -20,7 +20,7 @@ def test_each_experiment_is_a_module_with_run_claims_and_a_figure(num):
     exp = get(num)
     assert exp.NUM == num and exp.NAME == REGISTRY[num] and exp.STEM.startswith(num + "_")
     assert callable(exp.run) and callable(exp.claims) and exp.NAME in EXPERIMENTS
-    assert set(exp.SIZES) == {"paper", "full", "lab", "quick"}
+    assert set(exp.SIZES) == {"paper", "lab", "quick"}
     assert exp.SIZES["quick"].size == "quick" and exp.SIZES["paper"].name == exp.NAME
     tutorial = os.path.join(ROOT, "tutorials", exp.STEM + ".py")
     title = open(tutorial).read().split("\n")[1]    # its first cell, markdown: "# # Tutorial N: ..."
@@ -31,9 +31,11 @@ def test_each_experiment_is_a_module_with_run_claims_and_a_figure(num):
 def test_settings_by_size_with_clear_errors():
     quick = settings("fig2", "quick")
     assert quick.nets == 2 and quick.epochs == 2 and quick.seed == 0 and quick.init == "he"
-    paper, full = settings("fig2"), settings("fig2", "full")
-    assert paper.appB_nets == 5 and full.appB_nets == 10           # the budget cut, and the whole protocol
-    assert "--full runs the paper's protocol" in changes(paper) and changes(full) is None
+    paper = settings("fig2")
+    assert paper.appB_nets == 10 and paper.appB_bp and paper.appB_order   # the paper's whole protocol
+    assert changes(paper) is None and all(changes(settings(name)) is None for name in EXPERIMENTS)
+    with pytest.raises(ValueError, match="size must be one of paper, lab, quick"):
+        settings("fig2", "full")                                  # no budget cut: no second paper size
     assert changes(settings("fig2", "paper", nets=3)).startswith("command-line flag")
     assert quick.replace(nets=3).nets == 3 and quick.nets == 2
     with pytest.raises(ValueError, match="no experiment 'fig9'"):

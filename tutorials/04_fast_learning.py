@@ -10,7 +10,7 @@
 # The experiment is minifa/experiments/fig2.py; its figures minifa/figures/fig2.py.
 #
 # Run it here cell by cell (its notebook twin, `04_fast_learning.ipynb`), or as a script:
-# `python tutorials/04_fast_learning.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# `python tutorials/04_fast_learning.py [--quick | --lab | --paper] [--nets 10] [--init he]`
 # (a flag on the command line overrides `SIZE` below).
 
 # %%
@@ -18,7 +18,7 @@ SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that 
 # %% [markdown]
 # ## Settings: 5k/5k subsets, 100 epochs, n = 10 per condition (App. B.2); three experiments
 # Fig. 2 on MNIST with 784-100-10, App. B.3 with 784-100-100-10, App. B.4-B.6 on CIFAR-10.
-# The default run keeps Fig. 2 whole and trims App. B (it says what, and why); --full runs all.
+# The paper's size runs all three whole (n = 10, BP, the order control); --lab runs Fig. 2 only.
 # %%
 from minifa.experiments import fig2
 from minifa.experiments.claims import pm
@@ -26,7 +26,7 @@ from minifa.experiments.session import Session
 from minifa.figures.fig2 import draw
 from minifa.stats import fmt, ttest_ind
 
-s = Session(fig2, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
+s = Session(fig2, size=SIZE)     # SIZE, or --quick / --lab / --paper / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

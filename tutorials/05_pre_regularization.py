@@ -10,13 +10,13 @@
 # depth (2-6 weight layers, size 1600); Fig. 3g-h the paper's Gram matrix, "the cosine similarity of feature vectors
 # across neurons", G_ij = cos(f_i, f_j) with f_i neuron i's activations (last hidden layer) over
 # the test images, and its effective rank against size and depth. FA w/o (random init), FA w/
-# (same W and B after Algorithm 1), BP with --full: n independent networks each (own noise and
+# (same W and B after Algorithm 1), BP: n independent networks each (own noise and
 # data order); two-sample t-tests FA w/ vs FA w/o.
 # The experiment is minifa/experiments/fig3.py (its training: fig3_sweeps.py); its figure
 # minifa/figures/fig3.py.
 #
 # Run it here cell by cell (its notebook twin, `05_pre_regularization.ipynb`), or as a script:
-# `python tutorials/05_pre_regularization.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# `python tutorials/05_pre_regularization.py [--quick | --lab | --paper] [--nets 10] [--init he]`
 # (a flag on the command line overrides `SIZE` below).
 
 # %%
@@ -32,7 +32,7 @@ from minifa.experiments.session import Session
 from minifa.figures.fig3 import draw
 from minifa.stats import fmt, ttest_1samp, ttest_ind, ttest_rel
 
-s = Session(fig3, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
+s = Session(fig3, size=SIZE)     # SIZE, or --quick / --lab / --paper / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

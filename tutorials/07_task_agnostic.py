@@ -18,7 +18,7 @@
 # The experiment is minifa/experiments/fig5.py; its figure minifa/figures/fig5.py.
 #
 # Run it here cell by cell (its notebook twin, `07_task_agnostic.ipynb`), or as a script:
-# `python tutorials/07_task_agnostic.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# `python tutorials/07_task_agnostic.py [--quick | --lab | --paper] [--nets 10] [--init he]`
 # (a flag on the command line overrides `SIZE` below).
 
 # %%
@@ -33,7 +33,7 @@ from minifa.experiments.claims import pm
 from minifa.experiments.session import Session
 from minifa.figures.fig5 import draw
 
-s = Session(fig5, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
+s = Session(fig5, size=SIZE)     # SIZE, or --quick / --lab / --paper / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

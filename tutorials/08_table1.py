@@ -10,7 +10,7 @@
 # The experiment is minifa/experiments/table1.py; its figure minifa/figures/table1.py.
 #
 # Run it here cell by cell (its notebook twin, `08_table1.ipynb`), or as a script:
-# `python tutorials/08_table1.py [--quick | --lab | --paper | --full] [--epochs E] [--deep mnist:3,cifar10:3]`
+# `python tutorials/08_table1.py [--quick | --lab | --paper] [--epochs E] [--deep mnist:3,cifar10:3]`
 # (a flag on the command line overrides `SIZE` below).
 
 # %%
@@ -23,7 +23,7 @@ from minifa.experiments import table1
 from minifa.experiments.session import Session
 from minifa.figures.table1 import draw
 
-s = Session(table1, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --epochs / --deep / --init
+s = Session(table1, size=SIZE)     # SIZE, or --quick / --lab / --paper / --epochs / --deep / --init
 cfg = s.cfg
 print("rows, where the dataset is present:", ", ".join(f"{label} ({depth} weight layers)" for label, _, depth in table1.jobs(cfg)))
 

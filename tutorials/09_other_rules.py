@@ -4,12 +4,12 @@
 # The paper studies one rule, feedback alignment. Does random-noise pretraining also help the
 # other rules that train without weight transport? Fig. 2's protocol
 # per rule (n networks w/ and w/o Algorithm 1, then MNIST 5k/5k), each result stated as a
-# finding, whichever way it comes out (REPRODUCTION.md, "Beyond the paper"). By default only
-# 784-100-10 (the whole reproduction must fit ~30 min); --full adds 784-100-100-10 and BP.
+# finding, whichever way it comes out (REPRODUCTION.md, "Beyond the paper"). By default
+# 784-100-10 with BP's line; --deep adds 784-100-100-10, where DFA differs from FA.
 # The experiment is minifa/experiments/rules.py; its figure minifa/figures/rules.py.
 #
 # Run it here cell by cell (its notebook twin, `09_other_rules.ipynb`), or as a script:
-# `python tutorials/09_other_rules.py [--quick | --lab | --paper | --full] [--nets 10] [--init he]`
+# `python tutorials/09_other_rules.py [--quick | --lab | --paper] [--deep] [--nets 10] [--init he]`
 # (a flag on the command line overrides `SIZE` below).
 
 # %%
@@ -23,7 +23,7 @@ SIZE = "lab"   # "quick": seconds, tests nothing; "lab": a class-sized run that 
 # | sign | s sign(W_l)^T delta_{l+1} | the signs of the forward weights | Liao, Leibo & Poggio 2016 (uSF) |
 # | kp | B_l delta_{l+1}, as FA | B_l learns W_l's update transposed; both decay | Kolen & Pollack 1994; Akrout et al. 2019 |
 #
-# ## Settings: Fig. 2's protocol per rule; 784-100-100-10 (App. B.3's net) with --full
+# ## Settings: Fig. 2's protocol per rule; 784-100-100-10 (App. B.3's net) with --deep
 # Per rule the same n networks twice: w/o trains them on MNIST from their random init, w/
 # first runs Algorithm 1 on them. Measured: test accuracy every epoch (every 2 at 100 epochs),
 # its AUC and final value, and the angle of every feedback matrix the rule uses against what it
@@ -35,7 +35,7 @@ from minifa.experiments.session import Session
 from minifa.figures.rules import draw
 from minifa.stats import fmt
 
-s = Session(rules, size=SIZE)     # SIZE, or --quick / --lab / --paper / --full / --nets / --init; prints the settings
+s = Session(rules, size=SIZE)     # SIZE, or --quick / --lab / --paper / --deep / --nets / --init; prints the settings
 cfg = s.cfg
 
 # %% [markdown]

@@ -5,16 +5,16 @@
     data = load(log, "mnist", "Fig. 2 skipped")   # (X, y, X_test, y_test), or None with a note
     return log.numbers(auc=..., ...)       # run's result: plain data, with log's notes and deviations
 
-Sizes: "paper" (the default run: the paper's protocol less its time-budget cut, if any), "full"
-(the whole protocol), "lab" (a class-sized run that still shows the main effect), "quick" (a
-smoke test of seconds that tests nothing). The values live in minifa/settings.py.
+Sizes: "paper" (the default run: the paper's whole protocol), "lab" (a class-sized run that
+still shows the main effect), "quick" (a smoke test of seconds that tests nothing). The values
+live in minifa/settings.py.
 """
 from types import SimpleNamespace
 
 from .. import backend
 from ..settings import EXPERIMENTS, PAPER
 
-SIZES = ("paper", "full", "lab", "quick")
+SIZES = ("paper", "lab", "quick")
 SCALINGS = {"unit": "pixels in [0, 1] as loaded",
             "standard": "standardised by the training set's mean and std per colour channel"}
 
@@ -46,18 +46,13 @@ def settings(name, size="paper", seed=0, init=None, scaling="unit", **overrides)
     if scaling not in SCALINGS:
         raise ValueError(f"scaling must be one of {', '.join(SCALINGS)}; got {scaling!r}")
     spec = EXPERIMENTS[name]
-    change = {"paper": cut(name), "full": {}}.get(size, spec.get(size) or {})
+    change = {} if size == "paper" else spec.get(size) or {}
     values = {**spec["paper"], **change}
     unknown = set(overrides) - set(values)
     if unknown:
         raise TypeError(f"{name} has no setting {', '.join(sorted(unknown))}; its settings: {', '.join(values)}")
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Config(name=name, size=size, **values, seed=seed, init=init or PAPER.init, scaling=scaling)
-
-
-def cut(name):
-    """What the default run changes from the paper's protocol to fit the time budget (no 'why')."""
-    return {k: v for k, v in (EXPERIMENTS[name].get("budget") or {}).items() if k != "why"}
 
 
 def changes(cfg):
@@ -67,12 +62,7 @@ def changes(cfg):
     changed = [k for k in paper if chosen.get(k) != paper[k]]
     if not changed:
         return None
-    budget = spec.get("budget") or {}
-    why = {"lab": "--lab, a class-sized run", "quick": "--quick",
-           "paper": f"{budget.get('why')} (--full runs the paper's protocol)" if budget and cfg.values()
-           == {**paper, **cut(cfg.name), "seed": cfg.seed, "init": cfg.init, "scaling": cfg.scaling}
-           else "command-line flag",
-           "full": "command-line flag"}[cfg.size]
+    why = {"lab": "--lab, a class-sized run", "quick": "--quick", "paper": "command-line flag"}[cfg.size]
     return f"{why}: " + ", ".join(f"{k} {chosen[k]} (paper: {paper.get(k)})" for k in changed)
 
 
@@ -157,9 +147,5 @@ def jsonable(x):
 
 
 def sizes(name):
-    """{size: Config} of an experiment at its default seed and init; "full" is None where the
-    default run is already the paper's whole protocol (no budget cut)."""
-    out = {size: settings(name, size) for size in SIZES}
-    if not EXPERIMENTS[name].get("budget"):
-        out["full"] = None
-    return out
+    """{size: Config} of an experiment at its default seed and init."""
+    return {size: settings(name, size) for size in SIZES}

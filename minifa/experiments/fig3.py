@@ -21,7 +21,7 @@ NAME, NUM, STEM = "fig3", "05", "05_pre_regularization"
 TITLE = __doc__.strip().splitlines()[0]
 SIZES = sizes(NAME)
 TAKES_INIT, DATA, FLAGS = True, ("mnist",), {"nets": (int, "networks per condition")}
-TIMES = {"quick": "5 s", "lab": "31 s", "paper": "~18 min (--full: ~25 min)"}
+TIMES = {"quick": "5 s", "lab": "31 s", "paper": "~25 min"}
 BEFORE, AFTER = "FA w/o (random init)", "FA w/ (after noise)"     # Fig. 3b-d's two conditions
 
 

@@ -18,7 +18,7 @@ NAME, NUM, STEM = "fig4", "06", "06_out_of_distribution"
 TITLE = __doc__.strip().splitlines()[0]
 SIZES = sizes(NAME)
 TAKES_INIT, DATA, FLAGS = True, ("mnist", "usps"), {"nets": (int, "networks per condition")}
-TIMES = {"quick": "10 s", "lab": "41 s", "paper": "3 min (--full: 4 min)"}
+TIMES = {"quick": "10 s", "lab": "41 s", "paper": "4 min"}
 N_IMAGES = 4          # test images per test set kept for the figure
 
 

@@ -23,7 +23,7 @@ TITLE = __doc__.strip().splitlines()[0]
 SIZES = sizes(NAME)
 TASKS = {"MNIST": "mnist", "F-MNIST": "fashion-mnist", "KMNIST": "kmnist"}
 TAKES_INIT, DATA, FLAGS = True, tuple(TASKS.values()), {"nets": (int, "networks per condition")}
-TIMES = {"quick": "5 s", "lab": "26 s", "paper": "~7 min (--full: ~10 min)"}
+TIMES = {"quick": "5 s", "lab": "26 s", "paper": "~10 min"}
 CHECKPOINTS, LOGS = 10, 40       # meta-loss measurements and angle records through Algorithm 1
 
 

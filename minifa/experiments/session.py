@@ -1,6 +1,6 @@
 """One run of an experiment from the command line or a tutorial: flags, settings, saving.
 
-    s = Session(fig2)                   # parses --lab / --quick / --full / --out / --seed ...
+    s = Session(fig2)                   # parses --lab / --quick / --paper / --out / --seed ...
     numbers = fig2.run(s.cfg)           # the experiment itself (no plotting, no files)
     s.finish(numbers, fig2.claims(numbers, s.cfg), draw(numbers, s.cfg))   # prints claims, writes files
 
@@ -40,9 +40,6 @@ def parser(exp, doc=None):
                       "`python -m minifa.experiments`; a tutorial's default is its SIZE cell)")
     size.add_argument("--lab", action="store_true", help="a class-sized run that still shows the effect")
     size.add_argument("--quick", action="store_true", help="a smoke test of seconds: tests nothing")
-    if exp.SIZES.get("full") is not None:
-        size.add_argument("--full", action="store_true", help="the paper's whole protocol (the default leaves "
-                          "part out to fit the reproduction's time budget, and says what)")
     ap.add_argument("--out", default=os.path.join(os.getcwd(), "figures"),
                     help="folder for the figure (PNG) and numbers (JSON); default ./figures")
     ap.add_argument("--seed", type=int, default=0, help="base random seed")
@@ -86,8 +83,8 @@ class Session:
 
     def __init__(self, exp, argv=None, doc=None, size=None):
         """size: the run size when no flag names one (a tutorial's SIZE cell: "quick", "lab" or
-        "paper"; "full" where the experiment has it); default "paper"."""
-        sizes = ("quick", "lab", "paper") + (("full",) if exp.SIZES.get("full") is not None else ())
+        "paper"); default "paper"."""
+        sizes = ("quick", "lab", "paper")
         if size is not None and size not in sizes:
             raise ValueError(f"SIZE must be one of {', '.join(map(repr, sizes))}, not {size!r}: set it in the "
                              "tutorial's first code cell, e.g. SIZE = \"lab\"")
@@ -95,8 +92,7 @@ class Session:
         # a notebook has no command line of its own (the kernel's -f flag is not ours): SIZE decides
         args = ap.parse_args([] if argv is None and "ipykernel" in sys.modules else argv)
         self.exp, self.args, self.t0 = exp, args, time.perf_counter()
-        size = ("quick" if args.quick else "lab" if args.lab else "paper" if args.paper else
-                "full" if getattr(args, "full", False) else size or "paper")
+        size = "quick" if args.quick else "lab" if args.lab else "paper" if args.paper else size or "paper"
         flags = {k: getattr(args, k) for k in getattr(exp, "FLAGS", {})}
         self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None),
                             scaling=getattr(args, "scaling", "unit"), **flags)
@@ -109,8 +105,7 @@ class Session:
         self.title = (doc or exp.__doc__).strip().splitlines()[0]
         print(self.title)
         print(f"run size: {size}" + {"quick": " (a smoke test)", "lab": " (a class-sized run, not the paper's: "
-              "read its main effect, not its tally)", "paper": " (the paper's settings)",
-                                     "full": " (the paper's whole protocol)"}[size])
+              "read its main effect, not its tally)", "paper": " (the paper's settings)"}[size])
         if size == "quick":
             print("QUICK RUN: a smoke test with tiny sizes. It checks that the code runs and "
                   "tests nothing: its numbers and verdicts mean nothing.")
@@ -158,8 +153,7 @@ class Session:
         for suffix, fig in (figures or {}).items():
             save_figure(fig, os.path.join(self.args.out, self.exp.STEM + suffix + ".png"))
         wall = round(time.perf_counter() - self.t0, 2)
-        out = {**jsonable(numbers), "claims": claims, "size": "paper" if self.cfg.size == "full" else self.cfg.size,
-               "full": self.cfg.size == "full", "quick": quick, "device": backend.device,
+        out = {**jsonable(numbers), "claims": claims, "size": self.cfg.size, "quick": quick, "device": backend.device,
                "init": self.cfg.init, "config": jsonable(vars(self.cfg)), "wall_s": wall}
         path = os.path.join(self.args.out, self.exp.STEM + ".json")
         write_json(path, out)
