@@ -1,4 +1,5 @@
 """The kinds of claims the report tells apart (experiments/registry.py), and their tallies."""
+from ..experiments.claims import KEYS, borderline
 
 
 def undefined(c):
@@ -30,3 +31,28 @@ def _statements(claims):                      # the distinct statements of the p
     return len({c.get("ref", c["id"]) for c in claims})
 
 
+def claims_of(res):
+    """The well-formed claims of a tutorial, and the ids (or indices) of malformed ones."""
+    good, bad = [], []
+    raw = (res.get("numbers") or {}).get("claims")
+    for i, c in enumerate(raw if isinstance(raw, list) else []):
+        ok = isinstance(c, dict) and all(k in c for k in KEYS) and isinstance(c["reproduced"], bool)
+        (good if ok else bad).append(c if ok else (c.get("id", i) if isinstance(c, dict) else i))
+    return good, bad
+
+
+def tally(claims):
+    """(reproduced, not reproduced, absent, borderline) counts of the paper's claims; a claim
+    without a result (undefined) is in none of the first two."""
+    tested = [c for c in claims if not c.get("absent") and not undefined(c)]
+    return (sum(c["reproduced"] for c in tested), sum(not c["reproduced"] for c in tested),
+            sum(bool(c.get("absent")) for c in claims), sum(borderline(c["p"]) for c in tested))
+
+
+def counts_of(results):
+    """(at the paper's level: reproduced, tested; at p < 0.05: reproduced, tested, of the claims the paper
+    states with a test; reproduced, tested of those it states without one), as the header counts them."""
+    every = [c for r in results for c in claims_of(r)[0]]
+    with_test, without = [c for c in every if kind(c) == "paper"], [c for c in every if kind(c) == "paper-untested"]
+    (a, b, _, _), (u, v, _, _) = tally(with_test), tally(without)
+    return (*_level_tally(with_test), a, a + b, u, u + v)

@@ -5,6 +5,7 @@
     python -m minifa.reproduce --quick                # smoke test, written to runs/quick/
     python -m minifa.reproduce --no-run               # rebuild REPRODUCTION.md from the JSONs
     python -m minifa.reproduce --init pytorch --out reproduction/pytorch --report REPRODUCTION_pytorch.md
+    python -m minifa.reproduce --scaling standard --out reproduction/standard --report REPRODUCTION_standard.md
 
 Each experiment runs from the installed package as a worker process (`python -m
 minifa.experiments NN --out STAGE`, jobs.py), so this works from any working directory and
@@ -18,13 +19,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from . import jobs
+from . import jobs, sensitivity
+from .machine import machine, speed
 from .report import render, status, write_atomic
 from .staging import OutputLock, Refused, check_writable, commit, make_stage
 
@@ -32,7 +33,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # the checkout this package was imported from (None for an installed package): where the
 # committed report lives
 ROOT = HERE if os.path.isfile(os.path.join(HERE, "pyproject.toml")) and os.path.isdir(os.path.join(HERE, "tutorials")) else None
-COMMITTED = ("REPRODUCTION.md", "REPRODUCTION_pytorch.md", "reproduction")
+COMMITTED = ("REPRODUCTION.md", "REPRODUCTION_pytorch.md", "REPRODUCTION_standard.md", "reproduction")
 
 
 def registry():
@@ -70,31 +71,6 @@ def collect(num, exp, out, run=None):
             res["status"] = "failed" if run else "not run"
             res["error"] = f"no readable {os.path.basename(js)}: {e}"
     return res
-
-
-def machine():
-    """A line describing this machine and the accelerator minifa would use."""
-    from .. import backend
-    gpu = ""
-    if backend.device == "gpu":
-        try:
-            gpu = f", GPU {backend.xp.cuda.runtime.getDeviceProperties(0)['name'].decode()}"
-        except Exception:
-            gpu = ", GPU"
-    return (f"{platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-            f"minifa device '{backend.device}'{gpu}")
-
-
-def speed(steps=300):
-    """A machine-speed figure to scale the wall times by: us per step of Algorithm 1 for one
-    784-100-10 network (batch 64, noise and Adam included), best of 3."""
-    from .. import MLP, pretrain_noise
-    net, best = MLP([784, 100, 10], seed=0), float("inf")
-    for r in range(3):
-        t0 = time.perf_counter()
-        pretrain_noise(net, n_examples=64 * steps, seed=r, log_every=10 ** 9, quiet=True)
-        best = min(best, (time.perf_counter() - t0) / steps * 1e6)
-    return f"{best:.0f} µs per network-step of Algorithm 1 (784-100-10, batch 64)"
 
 
 def _last_wall(out, stem):
@@ -191,8 +167,10 @@ def main(argv=None):
 def _run(args, found, nums, size, out, report, argv, t_start):
     info = {"command": "python -m minifa.reproduce " + " ".join(argv),
             "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-            "size": size, "init": args.init, "speed": None, "wall": None, "jobs": args.jobs}
-    if args.no_run:
+            "size": size, "init": args.init, "scaling": args.scaling, "speed": None, "wall": None, "jobs": args.jobs}
+    if args.no_run:                                      # the run's own description, where it left one
+        kept = sensitivity.load(out)
+        info = {**kept, "command": f"{kept['command']} (report rebuilt on {info['date']} with --no-run)"} if kept else info
         write_atomic(report, render([collect(n, found[n], out) for n in nums], out, report, info))
         print(f"report: {report}")
         return 0
@@ -235,6 +213,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
               f"this run's results and report are in {stage}")
         return 1
     commit(stage, out, [found[n].STEM for n in nums])
+    sensitivity.save(out, {**info, "report": os.path.relpath(report, out)})
     results = [collect(n, found[n], out, {**runs[n], "log": os.path.join(out, "logs", found[n].STEM + ".log")})
                for n in nums]
     write_atomic(report, render(results, out, report, info))

@@ -1,0 +1,50 @@
+"""What ran a reproduction: the machine, and two speed figures to scale its wall times by (the
+report prints both): minifa's step, which moves with minifa's code and the machine, and the
+BLAS floor under it, which moves with the machine only."""
+import os
+import platform
+import time
+
+
+def machine():
+    """A line describing this machine and the accelerator minifa would use."""
+    from .. import backend
+    gpu = ""
+    if backend.device == "gpu":
+        try:
+            gpu = f", GPU {backend.xp.cuda.runtime.getDeviceProperties(0)['name'].decode()}"
+        except Exception:
+            gpu = ", GPU"
+    return (f"{platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+            f"minifa device '{backend.device}'{gpu}")
+
+
+def speed(steps=300):
+    """A machine-speed figure to scale the wall times by: us per step of Algorithm 1 for one
+    784-100-10 network (batch 64, noise and Adam included), best of 3."""
+    from .. import MLP, pretrain_noise
+    net, best = MLP([784, 100, 10], seed=0), float("inf")
+    for r in range(3):
+        t0 = time.perf_counter()
+        pretrain_noise(net, n_examples=64 * steps, seed=r, log_every=10 ** 9, quiet=True)
+        best = min(best, (time.perf_counter() - t0) / steps * 1e6)
+    return f"{best:.0f} µs per network-step of Algorithm 1 (784-100-10, batch 64); {blas()}"
+
+
+def blas(reps=200):
+    """The machine's floor under that step, independent of minifa's code: the two first-layer matrix
+    products of one step (64x784 by 784x100, and 100x64 by 64x784), best of 3, at minifa's BLAS threads."""
+    from .. import backend
+    from ..threads import blas_threads
+    xp, rng = backend.xp, backend.rng(0)
+    x, W, d = (rng.standard_normal(s, dtype=backend.dtype) for s in ((64, 784), (100, 784), (64, 100)))
+    best = float("inf")
+    with blas_threads():
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                x @ W.T, d.T @ x
+            if backend.device == "gpu":
+                xp.cuda.Device().synchronize()
+            best = min(best, (time.perf_counter() - t0) / reps * 1e6)
+    return f"BLAS floor {best:.0f} µs for the step's two first-layer products ({4 * 64 * 784 * 100 / best / 1e3:.0f} GFLOP/s)"
