@@ -70,8 +70,9 @@ def recorder(w1):
     return rec, callback
 
 
-def phase(cfg, net, data=None, noise_seed=None, w1=False):
-    """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy."""
+def phase(cfg, net, data=None, noise_seed=None, w1=False, label=None):
+    """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy.
+    label: the condition its progress lines name."""
     rec, cb = recorder(w1)
     if data is None and cfg.n_noise == 0:                  # no Algorithm 1: the untrained network's record
         hist = {"examples": [0], **{f"angle{l}": [a] for l, a in mean_angle(net).items()}}
@@ -79,11 +80,11 @@ def phase(cfg, net, data=None, noise_seed=None, w1=False):
         x = np.zeros(1)
     elif data is None:
         hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed if noise_seed is None else noise_seed,
-                              lr=cfg.lr, callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40))
+                              lr=cfg.lr, callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40), label=label)
         x = np.asarray(hist["examples"], float)
     else:
         hist = train(net, data[0], data[1], X_test=data[2], y_test=data[3], epochs=cfg.epochs, seed=cfg.seed,
-                     lr=cfg.lr, callback=cb, train_metrics=False, record_every=every(cfg))
+                     lr=cfg.lr, callback=cb, train_metrics=False, record_every=every(cfg), label=label)
         x = np.asarray(hist["epoch"]) * cfg.n_train
     angle = np.stack([hist[f"angle{l}"] for l in range(1, net.n_layers)], axis=1)   # (T, layers, K)
     return {"x": x, "angle": angle, "dist": np.asarray(rec["dist"]), "ndist": np.asarray(rec["ndist"]),
@@ -104,14 +105,15 @@ def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False, probe=None
             for c in CONDS if bp or c != "BP"}
     probe = probe or (lambda stage, net, data: None)
     probe("before", nets["FA w/"], data)
-    out = {"noise": phase(cfg, nets["FA w/"], w1=w1), "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
+    out = {"noise": phase(cfg, nets["FA w/"], w1=w1, label="FA w/"),
+           "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
     probe("noise", nets["FA w/"], data)
-    out.update({c: phase(cfg, net, data, w1=w1) for c, net in nets.items()})
+    out.update({c: phase(cfg, net, data, w1=w1, label=c) for c, net in nets.items()})
     for c, net in nets.items():
         probe(c, net, data)
     if order:
         net_dn = nets["FA w/o"].copy()                         # data -> noise, on a noise stream of its own
-        out["data -> noise"] = phase(cfg, net_dn, noise_seed=cfg.seed + 1, w1=w1)
+        out["data -> noise"] = phase(cfg, net_dn, noise_seed=cfg.seed + 1, w1=w1, label="data -> noise")
         out["data -> noise"]["acc"] = np.asarray([evaluate(net_dn, *data[2:])[1]])
     for c in nets:
         out[c]["auc"] = 100 * auc(out[c]["acc"], x=out[c]["x"] / cfg.n_train)
