@@ -20,6 +20,9 @@ def test_bench_prints_table_and_profile():
         m = re.search(re.escape(row) + r"\s+([0-9.]+)", out)
         assert m and float(m.group(1)) > 0, row
     assert ("PyTorch" in out and "1.00x" in out) or "PyTorch: skipped" in out   # 1.00x: the faster PyTorch row
+    assert re.search(r"floor: the two first-layer products alone\s+[0-9.]+", out)
+    assert "PyTorch: skipped" in out or re.search(r"targets: minifa, 1 network <= 0.50x: [0-9.]+x, (met|NOT met); "
+                                                  r"minifa, 10 stacked \(own noise each\) <= 0.40x", out)
     for n in (1, 10):
         m = re.search(rf"profile, {n} network\(s\): one step \(forward \+ backward \+ Adam\) [0-9]+ us = [0-9]+ us per network", out)
         assert m, out
