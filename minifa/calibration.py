@@ -12,7 +12,8 @@ softmax) and the prediction argmax_k p_{n,k}. The expected calibration error (EC
 B_m the examples whose confidence falls in I_m; empty bins add nothing. conf(B_m) is the mean
 confidence of the bin's examples, as in Guo et al.; the authors' follow-up code uses the bin's
 centre (m - 1/2)/M instead, which gives a somewhat different number for the same network.
-0: perfectly calibrated; 1 at most.
+0: perfectly calibrated; 1 at most. ECE has no sign: gap(p, y) = mean_n c_n - accuracy says which
+way a network errs (> 0 overconfident, < 0 underconfident, as a network early in training).
 """
 from . import backend
 
@@ -39,10 +40,21 @@ def ece(p, y, bins=BINS):
     return float(out) if out.ndim == 0 else out
 
 
+def gap(p, y):
+    """Mean confidence minus accuracy, (K,) or a float: > 0 overconfident, < 0 underconfident."""
+    hp = backend.host
+    p, y = hp.asarray(backend.to_host(p), float), hp.asarray(backend.to_host(y))
+    out = p.max(axis=-1).mean(axis=-1) - (p.argmax(axis=-1) == y).mean(axis=-1)
+    return float(out) if out.ndim == 0 else out
+
+
+def probabilities(net, X, batch_size=10_000):
+    """p (..., N, C) of a network (or K stacked ones) on the host: its forward pass (eq. 1) in batches."""
+    X = backend.xp.asarray(X)
+    return backend.host.concatenate([backend.to_host(net.forward(X[i:i + batch_size]))
+                                     for i in range(0, X.shape[0], batch_size)], axis=-2)
+
+
 def network_ece(net, X, y, bins=BINS, batch_size=10_000):
-    """ECE of a network (or K stacked ones) on a data set, from its forward pass (eq. 1) in batches."""
-    hp, xp = backend.host, backend.xp
-    X = xp.asarray(X)
-    p = hp.concatenate([backend.to_host(net.forward(X[i:i + batch_size]))
-                        for i in range(0, X.shape[0], batch_size)], axis=-2)
-    return ece(p, y, bins)
+    """ECE of a network (or K stacked ones) on a data set."""
+    return ece(probabilities(net, X, batch_size), y, bins)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from minifa import MLP
-from minifa.calibration import ece, network_ece
+from minifa.calibration import ece, gap, network_ece
 
 
 def test_ece_by_hand():
@@ -14,6 +14,7 @@ def test_ece_by_hand():
     # (0.6, 0.7]: |1 - 0.7| * 1  ->  (0.05 + 0.15 + 0.3) / 4
     assert ece(p, y) == pytest.approx(0.125, abs=1e-12)
     np.testing.assert_allclose(ece(np.stack([p, p[:, ::-1]]), y), [0.125, ece(p[:, ::-1], y)])
+    assert gap(p, y) == pytest.approx((0.95 + 0.6 + 0.7 + 0.55) / 4 - 0.75, abs=1e-12)   # underconfident
 
 
 def test_a_bin_is_closed_on_the_right_and_a_calibrated_bin_scores_zero():

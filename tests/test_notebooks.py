@@ -18,7 +18,7 @@ SCRIPTS = make_notebooks.tutorials()
 
 
 def test_every_tutorial_has_its_notebook_and_they_are_in_sync():
-    assert len(SCRIPTS) == 9
+    assert len(SCRIPTS) == 10
     assert make_notebooks.out_of_sync() == [], "run python tutorials/make_notebooks.py"
 
 

@@ -26,8 +26,8 @@ NAME, NUM, STEM = "sensitivity", "10", "10_sensitivity"
 TITLE = __doc__.strip().splitlines()[0]
 SIZES = sizes(NAME)
 DATA, FLAGS = ("mnist",), {"jobs": (int, "local worker processes running the cells")}
-TIMES = {"quick": "15 s", "lab": "2-3 min", "paper": "~15 h (25 cells of Fig. 2's protocol at n = 10: run them "
-         "with python -m minifa.sweep --jobs N or on a Dask cluster)"}
+TIMES = {"quick": "10 s", "lab": "2 min", "paper": "~2 h (25 cells of Fig. 2's protocol at n = 10, estimated from Fig. 2's "
+         "measured time; run them with python -m minifa.sweep, which resumes, --jobs N or on a Dask cluster)"}
 
 
 def cells_of(cfg):
@@ -96,6 +96,8 @@ def claims(numbers, cfg):
                 finding(f"sens_ece_{r['cell']}", where, ("improves calibration", "worsens calibration",
                         "the calibration"), n["ece"]["w/"], n["ece"]["w/o"], ("ECE after data w/", "w/o"),
                         larger=False)]
+        out[-1]["claim"] += (f" (confidence - accuracy w/ {np.mean(n['gap']['w/']):+.1f}, w/o "
+                             f"{np.mean(n['gap']['w/o']):+.1f} points)")
     gs = sorted({r["axes"]["init_gain"] for r in cells if "init_gain" in r["axes"]})
     top = max((r["settings"]["n_noise"] for r in cells), default=0)
     if len(gs) > 1 and top > 0:

@@ -5,7 +5,8 @@ n networks in each of FA w/o and FA w/ (no BP reference, no data -> noise contro
 outcome uses them) and returns the cell's record (plain JSON data). Outcomes, per network:
   auc, final_acc   (%) FA w/ and FA w/o (paper Fig. 2b: learning speed, and the final test accuracy)
   angle            (deg) between W_l^T and B_l, per used layer: before, after noise, after data w/o, w/
-  ece              (%) expected calibration error on the test subset (minifa.calibration), same stages
+  ece, gap         (%) expected calibration error on the test subset, and mean confidence minus
+                   accuracy (> 0 overconfident; minifa.calibration), same stages
 Tests: w/ vs w/o two-sample t-tests, as the paper's Fig. 2 (auc_gain, final_gain, angle_data,
 ece_data: mean w/ - mean w/o, t, p); after noise vs before on the same networks, paired
 (angle_noise, ece_noise), layer W_1. With n_noise = 0 FA w/ is FA w/o: every gain is 0.
@@ -19,7 +20,7 @@ from contextlib import redirect_stdout
 import numpy as np  # host-side statistics only
 
 from .. import backend
-from ..calibration import network_ece
+from ..calibration import ece, gap, probabilities
 from ..experiments import fig2
 from ..experiments.common import Log, jsonable
 from ..stats import ttest_ind, ttest_rel
@@ -48,7 +49,7 @@ def test(a, b, paired=False):
     return {"a": a, "b": b, "gain": a - b, "t": r["t"], "p": r["p"]}
 
 
-def outcomes(r, ece, n_train):
+def outcomes(r, cal, n_train):
     """The cell's numbers (per network) from fig2.experiment's records and the ECE probe; 'curve':
     the mean test accuracy (%) w/o and w/ at each recorded epoch."""
     runs = {"w/o": r["FA w/o"], "w/": r["FA w/"]}
@@ -56,7 +57,8 @@ def outcomes(r, ece, n_train):
             "final_acc": {c: 100 * fig2.end(r, k, "acc") for c, k in (("w/o", "FA w/o"), ("w/", "FA w/"))},
             "angle": {"before": r["noise"]["angle"][0], "noise": r["noise"]["angle"][-1],
                       **{c: v["angle"][-1] for c, v in runs.items()}},
-            "ece": {s: 100 * np.asarray(v) for s, v in ece.items()},
+            "ece": {s: 100 * np.asarray(v[0]) for s, v in cal.items()},
+            "gap": {s: 100 * np.asarray(v[1]) for s, v in cal.items()},
             "curve": {"epoch": r["FA w/"]["x"] / n_train, **{c: 100 * v["acc"].mean(1) for c, v in runs.items()}}}
 
 
@@ -73,12 +75,13 @@ def tests(n):
 
 def run_cell(cell):
     """Run one cell; its record: name, axes, settings, numbers, tests, wall_s, ran_on, device, log."""
-    t0, printed, ece = time.perf_counter(), io.StringIO(), {}
+    t0, printed, cal = time.perf_counter(), io.StringIO(), {}
     cfg = config(cell)
 
     def probe(stage, net, data):
         if stage in STAGES:
-            ece[STAGES[stage]] = network_ece(net, data[2], data[3])
+            p = probabilities(net, data[2])
+            cal[STAGES[stage]] = ece(p, data[3]), gap(p, data[3])
 
     with redirect_stdout(printed):                          # the experiment's own lines go to the record
         key, dims = fig2.EXPERIMENTS[cell["part"]]
@@ -87,7 +90,7 @@ def run_cell(cell):
     if r is None:
         raise CellError(f"cell {cell['name']} ran nothing: {printed.getvalue().strip()} "
                         f"(fetch it: python data_fetch.py {key}, or set MINIFA_MIRROR)")
-    numbers = outcomes(r, ece, cfg.n_train)
+    numbers = outcomes(r, cal, cfg.n_train)
     return jsonable({"cell": cell["name"], "experiment": cell["experiment"], "part": cell["part"],
                      "size": cell["size"], "axes": cell["axes"], "settings": resolved(cell),
                      "dims": list(fig2.dims_of(cfg, dims)), "settings_text": fig2.settings_text(cfg),

@@ -153,16 +153,19 @@ def markdown(meta, cells, done):
         lines += [f"Every cell: {common_text(cells, done)}; its axes' values replace these. Tests: two-sample t-tests FA w/ vs FA w/o over the networks, "
                   "paired after noise vs before; two-sided, mean difference shown with * p < 0.05, ** < 0.01, "
                   "*** < 0.001. ECE: 10 equal-width confidence bins, the mean confidence of each (the authors' "
-                  "follow-up uses bin centres), on the test subset.", ""]
+                  "follow-up uses bin centres), on the test subset, in %; conf - acc: mean confidence minus "
+                  "accuracy after data (> 0 overconfident, < 0 underconfident).", ""]
     for key, (what, unit) in OUTCOMES.items():
         png = f" (heatmap_{key}.png)" if key in HEATMAPS else ""
         lines += [f"## {what}, {unit}{png}", ""] + table(key, cells, done, axes)
     lines += ["## Every cell", "", "| cell | AUC w/o | AUC w/ | final w/o | final w/ | angle before | after noise "
-              "| after data w/o | w/ | ECE before | after noise | w/o | w/ | s | ran on |", "|" + "---|" * 15]
+              "| after data w/o | w/ | ECE before | after noise | w/o | w/ | conf - acc w/o | w/ | s | ran on |",
+              "|" + "---|" * 17]
     for c in ok:
         d = done[c["name"]]
         t, n = d["tests"], d["numbers"]
         ece = [f"{np.mean(n['ece'][s]):.2f}" for s in ("before", "noise", "w/o", "w/")]
+        ece += [f"{np.mean(n['gap'][s]):+.2f}" for s in ("w/o", "w/")]
         lines.append(f"| {c['name']} | {_m(t['auc_gain'], 'b')} | {_m(t['auc_gain'], 'a')} | "
                      f"{_m(t['final_gain'], 'b')} | {_m(t['final_gain'], 'a')} | {_m(t['angle_noise'], 'b')} | "
                      f"{_m(t['angle_noise'], 'a')} | {_m(t['angle_data'], 'b')} | {_m(t['angle_data'], 'a')} | "
