@@ -32,7 +32,7 @@ def test_the_phase_boundary_is_marked_where_the_data_start():
     fig, ax = f2.figure(1, 1)
     f2.through(ax[0, 0], r, "angle", 0, "angle")
     a = ax[0, 0]
-    assert [t.get_text() for t in a.texts] == ["noise phase", " data phase \u2192"]
+    assert [t.get_text() for t in a.texts] == ["noise phase (FA w/ only)"]
     marks = [ln for ln in a.lines if ln.get_label().startswith("data start")]
     assert len(marks) == 1 and np.allclose(marks[0].get_xdata(), 30.0)    # 30k noise examples, then data
     data = [ln for ln in a.lines if ln.get_label().endswith("(data)")]

@@ -23,9 +23,8 @@ def through(ax, r, m, l, what):
         band(ax, kx + r[c]["x"] / 1e3, r[c][m][:, l], f"{c} (data)", ls="--")
     ax.axvline(kx, color="k", ls=":", lw=1, label=f"data start ({kx:g}k noise examples before)")
     top = ax.get_xaxis_transform()                          # x in data units, y in axes units
-    ax.text(kx / 2, 0.98, "noise phase", transform=top, ha="center", va="top", fontsize=8, color="0.3")
-    ax.text(kx, 0.98, " data phase \u2192", transform=top, ha="left", va="top", fontsize=8, color="0.3")
-    ax.set(xlabel="examples seen (thousands): noise (shaded), then data (FA w/o: data only)", ylabel=what)
+    ax.text(kx / 2, 0.98, "noise phase (FA w/ only)", transform=top, ha="center", va="top", fontsize=8, color="0.3")
+    ax.set(xlabel="examples seen (thousands): noise (shaded), then data", ylabel=what)
     ax.legend(fontsize=7)
 
 
