@@ -37,3 +37,29 @@ def test_the_phase_boundary_is_marked_where_the_data_start():
     assert len(marks) == 1 and np.allclose(marks[0].get_xdata(), 30.0)    # 30k noise examples, then data
     data = [ln for ln in a.lines if ln.get_label().endswith("(data)")]
     assert len(data) == 2 and all(ln.get_xdata()[0] == 30.0 for ln in data)
+
+
+def test_fig4_without_mnist_notes_what_did_not_run():
+    from minifa.figures import fig4
+    fig = fig4.draw({"accuracy": {}, "noise_curve": {"examples": [0, 64], "angle": [90.0, 89.0]}},
+                    settings("fig4", "quick"))[""]
+    assert [a.axison for a in fig.axes] == [True, False, False]           # Algorithm 1's curve, then the note
+    assert any("Fig. 4" in t and "not run" in t and "data_fetch.py mnist" in t for t in texts(fig))
+
+
+def test_fig3_without_mnist_notes_the_sweeps_not_run(tmp_path):
+    """05 --quick with no data anywhere: the weights' panels drawn, the sweeps' a note (not empty axes)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from minifa.figures import fig3
+    env = {**os.environ, "MINIFA_MIRROR": str(tmp_path / "none"), "MINIFA_DATA": str(tmp_path / "none"),
+           "MINIFA_DEVICE": "cpu", "MINIFA_QUIET": "1"}
+    subprocess.run([sys.executable, "-m", "minifa.experiments", "05", "--quick", "--out", str(tmp_path)], env=env,
+                   capture_output=True, timeout=300, check=True)
+    numbers = json.loads((tmp_path / "05_pre_regularization.json").read_text())
+    assert "sweep" not in numbers
+    fig = fig3.draw(numbers, settings("fig3", "quick"))[""]
+    assert [a.axison for a in fig.axes[5:12]] == [False] * 7
+    assert any("Fig. 3e-h" in t and "not run" in t and "data_fetch.py mnist" in t for t in texts(fig))

@@ -57,9 +57,12 @@ def draw(numbers, cfg):
     fig, ax = figure(3, 4, size=(22, 14))
     ax = ax.ravel()
     weights(ax, numbers)
-    if "sweep" not in numbers:                     # MNIST absent: see the printed note
+    if "sweep" not in numbers:                     # MNIST absent: what did not run, in place of empty panels
         for a in ax[5:]:
             a.set_axis_off()
+        ax[6].text(0.5, 0.5, "Fig. 3e-h and App. C.5 (the size and depth sweeps on MNIST): not run\n"
+                   "their data are absent: python data_fetch.py mnist", ha="center", va="center",
+                   transform=ax[6].transAxes, fontsize=11)
         return {"": fig}
     conds, size, depths = ("BP", "FA w/o", "FA w/") if cfg.bp else ("FA w/o", "FA w/"), cfg.depth_size, all_depths(cfg)
     at_size, at_depth = (lambda n: (DEPTH, n)), (lambda d: (d, size))

@@ -55,5 +55,8 @@ def draw(numbers, cfg):
             curves(ax[row, col], numbers, cfg, key, rule)
         differences(ax[row, -1], numbers, cfg, key, ps)
     if not runs:
-        ax[0, 0].text(0.5, 0.5, "MNIST absent: nothing run (see the notes)", ha="center")
+        for a in ax.ravel():
+            a.set_axis_off()
+        ax[0, cols // 2].text(0.5, 0.5, "other learning rules on MNIST: not run\nits data are absent: python "
+                              "data_fetch.py mnist", ha="center", va="center", transform=ax[0, cols // 2].transAxes)
     return {"": fig}
