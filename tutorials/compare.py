@@ -27,7 +27,9 @@ the start and end of Algorithm 1) are compared as groups too, mean ± sd over it
 
 The verdicts. Each claim's verdict (reproduced or not, absent or not) must be the same in both
 runs; a flip where either p is borderline (0.01 <= p < 0.1, minifa.experiments.claims) is shown
-and not counted: round-off alone can move such a p across 0.05.
+and not counted: round-off alone can move such a p across 0.05. Another seed can flip a weak
+effect's verdict outright (03's fig1e_asymptotic: p = 0.41 at seed 0, 0.003 at seed 1, every mean
+within the spread): judge a student's run made with the default seed.
 
 Same machine and seed: when the runs' settings are the same and every number is equal to the
 last bit, it says so; --exact demands that (the machine that made the expected files).
