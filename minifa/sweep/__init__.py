@@ -36,7 +36,7 @@ def parser():
                     help="an axis: a setting and its values (repeat for more axes)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=V",
                     help="a setting fixed for every cell (e.g. --set nets=10)")
-    ap.add_argument("--size", default="lab", help="the run size of every cell: quick, lab (default), paper, full")
+    ap.add_argument("--size", default="lab", help="the run size of every cell: quick, lab (default), paper")
     ap.add_argument("--out", required=True, help="the sweep's folder (cells/, SWEEP.md, heatmaps)")
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")

@@ -87,9 +87,9 @@ def run_cell(cell):
         key, dims = fig2.EXPERIMENTS[cell["part"]]
         r = fig2.experiment(cfg, Log(cfg), key, fig2.dims_of(cfg, dims), cfg.nets, bp=False, order=False,
                             probe=probe)
-    if r is None:
-        raise CellError(f"cell {cell['name']} ran nothing: {printed.getvalue().strip()} "
-                        f"(fetch it: python data_fetch.py {key}, or set MINIFA_MIRROR)")
+    if r is None:                                          # its data absent: the experiment's note says why
+        notes = [line for line in printed.getvalue().splitlines() if line.startswith("note:")]
+        raise CellError(f"cell {cell['name']} ran nothing on {ran_on()}: {' '.join(notes) or printed.getvalue()}")
     numbers = outcomes(r, cal, cfg.n_train)
     return jsonable({"cell": cell["name"], "experiment": cell["experiment"], "part": cell["part"],
                      "size": cell["size"], "axes": cell["axes"], "settings": resolved(cell),
