@@ -63,7 +63,7 @@ EXPERIMENTS = {
     "fig3": dict(                                                  # Fig. 3, App. C
         paper=dict(nets=P.n_nets, n_noise=P.n_noise, epochs=500,   # Table C.1; Table C.2-C.3: 500 epochs
                    sizes=[100, 200, 400, 800, 1600],               # Table C.2
-                   depths=[2, 3, 4, 5, 6], depth_size=1600,        # Table C.3
+                   depths=[2, 3, 4, 5, 6], depth_size=1600,        # Table C.3 (our reading: weight layers)
                    n_test=1000, n_probe=10_000, bp=True),          # Table C.2-C.3: 1000 test; n_probe: ours
         lab=dict(nets=5, n_noise=100_000, epochs=100, sizes=[100, 400], depths=[2, 3, 4], depth_size=400, bp=False),
         quick=dict(nets=2, n_noise=5_000, epochs=3, sizes=[100, 200], depths=[2, 3], depth_size=200, n_test=200,
@@ -80,7 +80,7 @@ EXPERIMENTS = {
         quick=dict(nets=2, n_noise=5_000, n_train=200, n_test=200, epochs=2)),
     "table1": dict(                                                # Table 1, App. B
         paper=dict(trials=3, epochs=20, n_noise=P.n_noise,         # table1-summary.md: three trials; epochs: ours
-                   deep="mnist:3,cifar10:3", n_train=None),        # n_train None: whole training sets
+                   deep="mnist:3,cifar10:3", n_train=None),        # deep: ours (extras); n_train None: whole sets
         lab=dict(epochs=5, deep="", n_train=20_000),
         quick=dict(trials=2, epochs=1, n_noise=10_000, deep="mnist:3", n_train=2000)),
     "sensitivity": dict(                                           # beyond the paper: Fig. 2 over a grid (minifa.sweep)

@@ -21,6 +21,13 @@ def claim(id, claim, ours, test, t, p, reproduced, figure=None, settings=None, r
     return c if ref is None else annotate(c, ref)
 
 
+def absent(id, text, missing, ref=None):
+    """The record of a claim the run could not test because `missing` (its data) is absent: counted
+    as absent under its statement, so the report's tally of the paper's results is the same with and
+    without the data."""
+    return claim(id, text, f"— ({missing} absent)", "not run", None, None, False, absent=True, ref=ref)
+
+
 def _num(x):
     return None if x is None else float(x)
 

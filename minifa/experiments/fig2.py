@@ -20,8 +20,8 @@ from .. import MLP, PAPER, backend, evaluate, mean_angle, pretrain_noise, train
 from ..analysis import auc, pca_trajectory, weight_distance
 from ..datasets import subset
 from ..stats import describe
-from . import claims as C
 from .common import Log, every, load, seeds, sizes
+from .fig2_claims import claims, end  # noqa: F401 (fig2.claims, fig2.end: the claims live in fig2_claims.py)
 
 NAME, NUM, STEM = "fig2", "04", "04_fast_learning"
 TITLE = __doc__.strip().splitlines()[0]
@@ -71,8 +71,9 @@ def recorder(w1):
 
 
 def phase(cfg, net, data=None, noise_seed=None, w1=False, label=None):
-    """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy.
-    label: the condition its progress lines name."""
+    """Algorithm 1 (data None) or training on data; every layer's angle, distance, and test accuracy; after
+    data, the last epoch's train_loss, train_acc and test_loss (App. B.2; train() measures the training
+    set at the last epoch only). label: the condition its progress lines name."""
     rec, cb = recorder(w1)
     if data is None and cfg.n_noise == 0:                  # no Algorithm 1: the untrained network's record
         hist = {"examples": [0], **{f"angle{l}": [a] for l, a in mean_angle(net).items()}}
@@ -87,8 +88,9 @@ def phase(cfg, net, data=None, noise_seed=None, w1=False, label=None):
                      lr=cfg.lr, callback=cb, train_metrics=False, record_every=every(cfg), label=label)
         x = np.asarray(hist["epoch"]) * cfg.n_train
     angle = np.stack([hist[f"angle{l}"] for l in range(1, net.n_layers)], axis=1)   # (T, layers, K)
+    final = {k: np.asarray(hist[k][-1]) for k in ("train_loss", "train_acc", "test_loss") if k in hist}
     return {"x": x, "angle": angle, "dist": np.asarray(rec["dist"]), "ndist": np.asarray(rec["ndist"]),
-            "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan]))}
+            "W1": np.asarray(rec["W1"]), "acc": np.asarray(hist.get("test_acc", [np.nan])), **final}
 
 
 def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False, probe=None):
@@ -128,11 +130,6 @@ def pca(r, segments):
     return {"coords": dict(zip(segments, np.split(coords, ends))), "ref": ref, "explained": explained}
 
 
-def end(r, cond, m, l=0):
-    """The value of measure m for layer index l (0: W_1) at the end of all training."""
-    return r[cond][m][-1][l] if m != "acc" else r[cond]["acc"][-1]
-
-
 def summary(r, pca_panels):
     """An experiment's numbers: the summaries (auc, final_acc, angle_end, acc_curve_mean), every
     phase's curves without W_1 ('runs'), and the PCA panels ('pca')."""
@@ -161,92 +158,3 @@ def run(cfg):
                        not appB or cfg.appB_bp, not appB or cfg.appB_order, w1=not appB)
         results[name] = None if r is None else summary(r, {} if appB else PCA)
     return log.numbers(**results)
-
-
-TAGS = {"Fig. 2": ("fig2", None), "App. B.3": ("appB3", "App. B.3: 784-100-100-10"),
-        "App. B.4-B.6": ("appB4", "App. B.4-B.6: CIFAR-10")}
-REFS = {"appB3": dict(auc="appB3b", angle=("appB3c", "appB3d")),
-        "appB4": dict(auc="appB5b", angle=("appB5c",), dist="appB6b", order="appB6d", final="appB4_final_acc"),
-        "fig2": dict(auc="fig2b_auc", angle=("fig2c_end",), dist="fig2e_sequential", order="fig2fg_order",
-                     final="fig2_final_acc")}
-
-
-def fig2_only(r, out, cfg):
-    """Fig. 2's own statements: the BP comparison, the gap during data, the distance falling in both
-    phases (Fig. 2e), data first (Fig. 2g), and the scale-free distance (an extra)."""
-    lower = dict(larger=False, digits=3)
-    w, wo, bp = r["FA w/"]["auc"], r["FA w/o"]["auc"], r["BP"]["auc"]
-    c = C.differ("fig2b_auc_vs_bp", "Fig. 2b: FA w/ vs BP, AUC (the paper reports a significant difference, "
-                 "P < 0.001)", w, bp, ("FA w/", "BP"), unit="%", ref="fig2b_bp")
-    c["ours"] += f"; FA w/ closes {100 * (w.mean() - wo.mean()) / (bp.mean() - wo.mean()):.0f}% of the FA w/o -> BP gap"
-    out.append(c)
-    a_w, a_wo = r["FA w/"]["angle"][1:, 0], r["FA w/o"]["angle"][1:, 0]          # (records, K) during data
-    gaps = [C.compare("fig2c_gap", "Fig. 2c: the alignment gap is maintained during data training: FA w/ < FA w/o "
-                      f"at every recorded epoch (epoch {int(e)} has the largest p)", x, y, ("FA w/", "FA w/o"),
-                      larger=False, unit=" deg", ref="fig2c_gap")
-            for e, x, y in zip(r["FA w/"]["x"][1:] / cfg.n_train, a_w, a_wo)]
-    worst = max(gaps, key=lambda c: (not c["reproduced"], c["p"]))
-    worst["ours"] += f"; {sum(c['reproduced'] for c in gaps)} of {len(gaps)} records with FA w/ < FA w/o at p < 0.05"
-    out.append(worst)
-    d_noise, d_data = r["noise"]["dist"], r["FA w/o"]["dist"]
-    out += [C.compare("fig2e_untrained_vs_random", "Fig. 2e: random training brings W_1 closer to B_1^T: "
-                      "||W_1 - B_1^T||_F after Algorithm 1 below the untrained network's", d_noise[-1][0], d_noise[0][0],
-                      ("randomly trained", "untrained"), ref="fig2e_noise", **lower),
-            C.compare("fig2e_untrained_vs_data", "Fig. 2e: data training brings W_1 closer to B_1^T: ||W_1 - B_1^T||_F "
-                      "after data (FA w/o) below the untrained network's", d_data[-1][0], d_data[0][0],
-                      ("data trained", "untrained"), ref="fig2e_data", **lower)]
-    if "data -> noise" in r:
-        a, b = end(r, "FA w/o", "dist"), end(r, "data -> noise", "dist")
-        c = C.differ("fig2g_data_vs_data_random", "Fig. 2g: data trained vs data and random trained, ||W_1 - B_1^T||_F "
-                     "(the paper reports P < 0.001 and says random training could not move the weights)", a, b,
-                     ("data trained", "data and random trained"), digits=3, ref="fig2g_data_first")
-        c["ours"] += f"; random training after data changed the distance by {100 * (b.mean() / a.mean() - 1):+.1f}%"
-        out.append(c)
-    out.append(C.compare("fig2e_distance_normalized", "extra: ||W_1/||W_1|| - B_1^T/||B_1|| ||_F of FA w/ below FA w/o",
-                         end(r, "FA w/", "ndist"), end(r, "FA w/o", "ndist"), ("FA w/", "FA w/o"),
-                         ref="fig2_scale_free", **lower))
-
-
-def claims(numbers, cfg):
-    """Each statement of Fig. 2 and App. B.3-B.6 (registry.py), tested on the experiment's numbers."""
-    out, lower = [], dict(larger=False, digits=3)
-    for name in cfg.experiments:
-        if numbers.get(name) is None:
-            continue
-        r = {c: {k: np.asarray(v) for k, v in rec.items()} for c, rec in numbers[name]["runs"].items()}
-        tag, on = TAGS[name]
-        start = len(out)
-        ref, on = REFS[tag], "" if on is None else f" ({on})"
-        out.append(C.compare(f"{tag}b_auc", f"{name}: a network pretrained with random noise (FA w/) learns faster "
-                             f"than FA w/o: larger area under the test-accuracy curve{on}", r["FA w/"]["auc"],
-                             r["FA w/o"]["auc"], ("FA w/", "FA w/o"), unit="%", ref=ref["auc"]))
-        if "final" in ref:
-            out.append(C.compare(f"{tag}b_final_acc", f"extra: FA w/ reaches a higher final test accuracy than FA "
-                                 f"w/o{on}", 100 * end(r, "FA w/", "acc"), 100 * end(r, "FA w/o", "acc"),
-                                 ("FA w/", "FA w/o"), unit="%", ref=ref["final"]))
-        for l, panel in enumerate(ref["angle"]):
-            if tag != "fig2":
-                out.append(C.compare(f"{tag}_noise_angle_W{l + 1}", f"{name}: random-noise training aligns "
-                                     f"W_{l + 1}^T to B_{l + 1} (angle after noise below before){on}",
-                                     r["noise"]["angle"][-1][l], r["noise"]["angle"][0][l], ("after noise", "before"),
-                                     larger=False, paired=True, unit=" deg", ref=panel))
-            out.append(C.compare(f"{tag}c_angle_W{l + 1}", f"{name}: after data training, FA w/ keeps W_{l + 1}^T "
-                                 f"closer to B_{l + 1} than FA w/o (smaller angle){on}", end(r, "FA w/", "angle", l),
-                                 end(r, "FA w/o", "angle", l), ("FA w/", "FA w/o"), larger=False, unit=" deg",
-                                 ref=panel))
-        if "dist" in ref:
-            out.append(C.compare("fig2e_distance" if tag == "fig2" else f"{tag}_distance", f"{name}: noise then data ends closer to the feedback than data "
-                                 f"alone: ||W_1 - B_1^T||_F of FA w/ below FA w/o{on}", end(r, "FA w/", "dist"),
-                                 end(r, "FA w/o", "dist"), ("FA w/", "FA w/o"), ref=ref["dist"], **lower))
-        if tag == "fig2":
-            fig2_only(r, out, cfg)
-        if "data -> noise" in r and "order" in ref:
-            out.append(C.compare(f"{tag}fg_order_dist", f"{name}: random training must come before data training: "
-                                 f"noise -> data ends closer to B_1 than data -> noise (||W_1 - B_1^T||_F){on}",
-                                 end(r, "FA w/", "dist"), end(r, "data -> noise", "dist"),
-                                 ("noise -> data", "data -> noise"), ref=ref["order"], **lower))
-        if tag != "fig2":                        # App. B runs its own n: the settings beside its claims say so
-            for c in out[start:]:
-                c["settings"] = settings_text(cfg, nets=len(r["FA w/"]["auc"])) + ("" if "BP" in r else
-                                                                                  "; no BP reference")
-    return out

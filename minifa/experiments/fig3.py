@@ -14,7 +14,7 @@ from .. import MLP, PAPER, backend
 from ..analysis import effective_rank, readout_probabilities, singular_values
 from ..stats import describe, ttest_1samp
 from . import claims as C
-from .common import Log, load, seeds, sizes
+from .common import Log, load, scale, seeds, sizes
 from .fig3_sweeps import CLASSES, DEPTH, Pretrained, all_depths, depth_runs, dims, key, sweeps
 
 NAME, NUM, STEM = "fig3", "05", "05_pre_regularization"
@@ -47,17 +47,23 @@ def weights(cfg, pre, X_probe):
                 erank_nets=er)
 
 
+INPUTS = {"MNIST": "mnist", "FMNIST": "fashion-mnist", "KMNIST": "kmnist"}     # App. C.1b's data inputs
+
+
 def other_inputs(cfg, pre):
     """App. C.1b: readout neuron 0 of network 0 after Algorithm 1 over cfg.n_probe inputs of each kind
-    (N(0, I) noise, MNIST, FMNIST, KMNIST test images; the absent ones left out): {input: (n_probe,)}."""
+    (N(0, I) noise, MNIST, FMNIST, KMNIST test images; the absent ones left out): {input: (n_probe,)}.
+    Under cfg.scaling 'standard' each dataset's images are scaled by the mean and std of its own test
+    split, the split they come from (the mirror holds no KMNIST training images)."""
     from ..datasets import DataError
     from ..datasets import load as load_split
     X = {"noise": backend.to_host(backend.rng(cfg.seed + 1).standard_normal((cfg.n_probe, 784)))}
-    for name, key in (("MNIST", "mnist"), ("FMNIST", "fashion-mnist"), ("KMNIST", "kmnist")):
+    for name, key in INPUTS.items():
         try:
-            X[name] = load_split(key, "test")[0][:cfg.n_probe]
+            Xt = load_split(key, "test")[0]
         except DataError:
-            pass
+            continue
+        X[name] = scale(cfg, Xt, Xt[:cfg.n_probe])
     return {k: backend.to_host(readout_probabilities(pre[DEPTH], x))[0, :, 0] for k, x in X.items()}
 
 
@@ -107,52 +113,77 @@ def top_share(s):
     return s[..., :max(1, s.shape[-1] // 10)].sum(-1) / s.sum(-1)
 
 
+def layer_claims(er, sv):
+    """App. C.2b-g: each layer's spectrum (share of the largest tenth) and effective rank before and after
+    Algorithm 1; then the main text's Fig. 3c-d, read on W_1 (registry.py's ambiguities say why)."""
+    def top(l, ref, text):
+        return C.compare(f"fig3c_top_tenth_W{l}" if ref != "fig3c" else "fig3c_top_tenth", f"{text}: a few singular "
+                         f"values of W_{l} become dominant: the share of the largest tenth grows through Algorithm 1",
+                         top_share(sv[AFTER][l]), top_share(sv[BEFORE][l]), ("after noise", "random init"),
+                         paired=True, digits=3, ref=ref)
+
+    def rank(l, ref, text):
+        return C.compare(f"fig3d_erank_W{l}" if ref != "fig3d" else "fig3d_erank", f"{text}: the effective rank of "
+                         f"W_{l} decreases through Algorithm 1", er[AFTER][l], er[BEFORE][l],
+                         ("after noise", "random init"), larger=False, paired=True, ref=ref)
+    return ([top(l, f"appC2{'bcd'[l]}", f"App. C.2{'bcd'[l]}") for l in range(DEPTH)]
+            + [rank(l, f"appC2{'efg'[l]}", f"App. C.2{'efg'[l]}") for l in range(DEPTH)]
+            + [top(1, "fig3c", "Fig. 3c (read on W_1)"), rank(1, "fig3d", "Fig. 3d (read on W_1)")])
+
+
+def sweep_plan(cfg):
+    """Fig. 3e-h and App. C.4-C.6's claims on MNIST: (id, depth, n, measure, text, ref, larger) each."""
+    big, out = max(cfg.sizes), []
+    gram = f"the effective rank of the last hidden layer's neuron x neuron Gram matrix is lower for FA w/ than FA w/o"
+    out.append(("fig3e_generr", DEPTH, big, "gen", f"Fig. 3e: the generalization error (test - train loss) is lower "
+                f"for FA w/ than FA w/o ({big} MNIST images, depth {DEPTH})", "fig3e", False))
+    out += [(f"fig3f_generr_n{n}", DEPTH, n, "gen", "Fig. 3f: random-noise pretraining reduces the generalization "
+             f"error of FA trained on {n} MNIST images", "fig3f", False) for n in cfg.sizes]
+    out += [(f"figC4_test_acc_n{n}", DEPTH, n, "test_acc", f"App. C.4b: FA w/ reaches a higher test accuracy than "
+             f"FA w/o on {n} MNIST images", "figC4", True) for n in cfg.sizes]
+    if cfg.depth_size in cfg.sizes:
+        out.append(("fig3g_gram_erank", DEPTH, cfg.depth_size, "gram", f"Fig. 3g: {gram} (depth {DEPTH}, "
+                    f"{cfg.depth_size} images)", "fig3g", False))
+    for d in (d for d in all_depths(cfg) if d != DEPTH):
+        out += [(f"fig3h_gram_erank_depth{d}", d, cfg.depth_size, "gram", f"Fig. 3h: {gram} (depth {d}, "
+                 f"{cfg.depth_size} images)", "fig3h", False),
+                (f"figC5_generr_depth{d}", d, cfg.depth_size, "gen", "App. C.5c: random-noise pretraining reduces "
+                 f"the generalization error of a {d}-layer FA network", "figC5", False),
+                (f"figC6_test_acc_depth{d}", d, cfg.depth_size, "test_acc", f"App. C.6b: FA w/ reaches a higher test "
+                 f"accuracy than FA w/o at depth {d}", "figC6", True)]
+    return out
+
+
 def claims(numbers, cfg):
-    """Each statement of Fig. 3 and App. C (registry.py), tested on the experiment's numbers."""
-    p0, er, sv = numbers["readout0"], numbers["erank_nets"], numbers["spectra"]
-    n = len(p0[AFTER])
+    """Each statement of Fig. 3 and App. C (registry.py), tested on the experiment's numbers; without MNIST,
+    the claims on it as absent records (the same ids)."""
+    p0, er, sv, dev, ns = (numbers[k] for k in ("readout0", "erank_nets", "spectra", "readout_dev", "readout_ns"))
+    n, K = len(p0[AFTER]), len(er[AFTER][0])
     out = [C.away("fig3b_untrained_vs_chance", f"Fig. 3b, left: the untrained readout differs from chance: readout "
                   f"neuron 0 (network 0) over {n} {numbers['probe']} vs 1/10", p0[BEFORE], 1 / CLASSES,
                   "p_0 untrained", digits=4, ref="fig3b_untrained"),
            C.same("fig3b_trained_vs_chance", f"Fig. 3b, right: after random-noise training the readout does not differ "
                   f"from chance: readout neuron 0 (network 0) over {n} {numbers['probe']} vs 1/10", p0[AFTER],
-                  1 / CLASSES, "p_0 after noise", digits=4, ref="fig3b_trained")]
+                  1 / CLASSES, "p_0 after noise", digits=4, ref="fig3b_trained"),
+           C.compare("figC1a_readout_near_chance", "App. C.1a: after random-noise training the readout neurons' output "
+                     f"probabilities lie closer to chance: each network's mean |p_c - 1/10| over its {CLASSES} readout "
+                     f"neurons and {n} {numbers['probe']} is lower than before", dev[AFTER], dev[BEFORE],
+                     ("after noise", "random init"), larger=False, paired=True, digits=4, ref="appC1a")]
+    out[-1]["ours"] += (f"; readout neurons at chance (one-sample t-test, p >= 0.05): {ns[BEFORE]} of {K * CLASSES} "
+                        f"before, {ns[AFTER]} of {K * CLASSES} after")
+    inputs = numbers.get("readout_inputs", {})
     out += [C.same(f"figC1b_{name.lower()}", f"App. C.1b: after random-noise training the readout over {name} inputs "
                    "does not differ from chance (neuron 0, network 0)", p, 1 / CLASSES, "p_0 after noise", digits=4,
-                   ref="figC1b") for name, p in numbers.get("readout_inputs", {}).items()]
-    out += [C.compare(f"fig3c_top_tenth_W{l}", f"Fig. 3c / App. C.2{'bcd'[l]}: a few singular values of W_{l} become "
-                      "dominant: the share of the largest tenth grows through Algorithm 1", top_share(sv[AFTER][l]),
-                      top_share(sv[BEFORE][l]), ("after noise", "random init"), paired=True, digits=3, ref="fig3c")
-            for l in range(DEPTH)]
-    out += [C.compare(f"fig3d_erank_W{l}", f"Fig. 3d / App. C.2{'efg'[l]}: the effective rank of W_{l} decreases "
-                      "through Algorithm 1", er[AFTER][l], er[BEFORE][l], ("after noise", "random init"), larger=False,
-                      paired=True, ref="fig3d") for l in range(DEPTH)]
-    if "sweep" not in numbers:
-        return out + [C.claim("fig3e_h", "Fig. 3e-h on MNIST", "MNIST absent", "not run", None, None, False,
-                              absent=True, ref="fig3f")]
-
-    def gap(name, depth, n, measure, text, ref, larger=False):        # the claim FA w/ < FA w/o (or >)
-        r = numbers["sweep"][key(depth, n)]
-        return C.compare(name, text, r["FA w/"][measure], r["FA w/o"][measure], ("FA w/", "FA w/o"), larger=larger,
-                         digits=3, ref=ref)
-    big = max(cfg.sizes)
-    out.append(gap("fig3e_generr", DEPTH, big, "gen", f"Fig. 3e: the generalization error (test - train loss) is lower "
-                   f"for FA w/ than FA w/o ({big} MNIST images, depth {DEPTH})", "fig3e"))
-    out += [gap(f"fig3f_generr_n{n}", DEPTH, n, "gen", "Fig. 3f: random-noise pretraining reduces the generalization "
-                f"error of FA trained on {n} MNIST images", "fig3f") for n in cfg.sizes]
-    out += [gap(f"figC4_test_acc_n{n}", DEPTH, n, "test_acc", f"App. C.4b: FA w/ reaches a higher test accuracy than "
-                f"FA w/o on {n} MNIST images", "figC4", larger=True) for n in cfg.sizes]
-    gram = f"the effective rank of the last hidden layer's neuron x neuron Gram matrix is lower for FA w/ than FA w/o"
-    if (DEPTH, cfg.depth_size) in [(DEPTH, n) for n in cfg.sizes]:
-        out.append(gap("fig3g_gram_erank", DEPTH, cfg.depth_size, "gram", f"Fig. 3g: {gram} (depth {DEPTH}, "
-                       f"{cfg.depth_size} images)", "fig3g"))
-    for d in all_depths(cfg):
-        if d == DEPTH:
+                   ref="figC1b") for name, p in inputs.items()]
+    out += [C.absent(f"figC1b_{name.lower()}", f"App. C.1b: after random-noise training the readout over {name} "
+                     "inputs does not differ from chance (neuron 0, network 0)", f"{name} test split", ref="figC1b")
+            for name in INPUTS if name not in inputs]
+    out += layer_claims(er, sv)
+    for cid, depth, size, measure, text, ref, larger in sweep_plan(cfg):
+        if "sweep" not in numbers:
+            out.append(C.absent(cid, text, "MNIST", ref=ref))
             continue
-        out += [gap(f"fig3h_gram_erank_depth{d}", d, cfg.depth_size, "gram", f"Fig. 3h: {gram} (depth {d}, "
-                    f"{cfg.depth_size} images)", "fig3h"),
-                gap(f"figC5_generr_depth{d}", d, cfg.depth_size, "gen", "App. C.5c: random-noise pretraining reduces "
-                    f"the generalization error of a {d}-layer FA network", "figC5"),
-                gap(f"figC6_test_acc_depth{d}", d, cfg.depth_size, "test_acc", f"App. C.6b: FA w/ reaches a higher test "
-                    f"accuracy than FA w/o at depth {d}", "figC6", larger=True)]
+        r = numbers["sweep"][key(depth, size)]
+        out.append(C.compare(cid, text, r["FA w/"][measure], r["FA w/o"][measure], ("FA w/", "FA w/o"), larger=larger,
+                             digits=3, ref=ref))
     return out

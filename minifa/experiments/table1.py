@@ -1,6 +1,7 @@
 """Tutorial 8: test accuracy of BP, FA w/o and FA w/ on every dataset present (paper Table 1, App. B).
 
-One row per dataset present (input-100-classes) and per cfg.deep row (App. B's deeper nets):
+One row per dataset present (input-100-classes) and per cfg.deep row (deeper nets: extras, ours;
+the appendix has no such table):
 cfg.trials networks per condition, trained for cfg.epochs; the claims: FA w/ > FA w/o per row
 (two-sample t-tests), an 'absent' record per dataset not present. The narrative is
 tutorials/08_table1.py.
@@ -19,7 +20,7 @@ SIZES = sizes(NAME)
 DATASETS = {"MNIST": "mnist", "F-MNIST": "fashion-mnist", "CIFAR-10": "cifar10", "CIFAR-100": "cifar100", "STL-10": "stl10"}
 CONDS = ("BP", "FA w/o", "FA w/")
 TAKES_INIT, DATA = True, tuple(DATASETS.values())
-FLAGS = {"epochs": (int, "training epochs"), "deep": (str, "dataset:weight-layers for App. B, or ''")}
+FLAGS = {"epochs": (int, "training epochs"), "deep": (str, "dataset:weight-layers of deeper rows (extras), or ''")}
 TIMES = {"quick": "15 s", "lab": "110 s", "paper": "15 min"}
 
 
@@ -100,7 +101,7 @@ def run(cfg):
 
 def row_claim(r, cfg):
     """The claim of one row: FA w/ more accurate than FA w/o (BP's accuracy added to 'ours')."""
-    cl = C.compare(f"table1_{r['dataset'].lower().replace(' ', '_')}", f"{'Table 1' if len(r['dims']) == 3 else 'App. B'}: "
+    cl = C.compare(f"table1_{r['dataset'].lower().replace(' ', '_')}", f"{'Table 1' if len(r['dims']) == 3 else 'extra'}: "
                    f"on {r['dataset']}, FA w/ (noise-pretrained) is more accurate than FA w/o", r["FA w/"], r["FA w/o"],
                    ("FA w/", "FA w/o"), unit=" %", ref="table1" if len(r["dims"]) == 3 else "appB_table")
     cl["ours"] += f"; BP: {C.pm(r['BP'], ' %')}"
