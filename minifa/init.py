@@ -5,10 +5,11 @@
 gain g (beyond the paper, for the sensitivity map of minifa.sweep): W, B ~ N(0, g^2/n_in), b = 0,
 the normal law of 'he' at any scale (g = sqrt(2) is He's law; g ~ 0.58 has the standard deviation
 of the 'pytorch' law, 1/sqrt(3 n_in)). gain None (the default): the init's own law, as above.
-The paper does not state its initialisation. Under 'he' 42 of the 54 claims that the
-tutorials test reproduce, under 'pytorch' 20 of 54 (REPRODUCTION.md, REPRODUCTION_pytorch.md):
-with the smaller uniform weights noise training moves the angles less and FA w/o learns
-nearly as fast as FA w/, so 'he' is the default.
+The paper does not state its initialisation. 'he' is the default because the same group's later
+public code draws W and the FA feedback matrix from N(0, 2/n_in) with zero bias (cogilab/Random2,
+src/models/linear.py; ../shared/paper/README.md), not because more claims reproduce under it
+(they do: with the smaller uniform weights noise training moves the angles less and FA w/o
+learns nearly as fast as FA w/; the report's sensitivity table tallies both).
 B (feedback, shape of W.T) is drawn with the same law as W.T, from a separate random stream,
 so it is independent of W (paper §3, eq. 5).
 """

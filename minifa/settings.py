@@ -28,7 +28,10 @@ class Settings:
     n_train: int = 5_000                   # Table B.1: MNIST subsets of Fig. 2 (balanced)
     n_test: int = 5_000                    # Table B.1
     epochs: int = 100                      # Table B.1
-    init: str = "he"                       # not stated in the paper: ours (init.py)
+    init: str = "he"                       # not stated in the paper: the authors' later code (init.py)
+    scaling: str = "standard"              # not stated in the paper: inputs standardised by the training
+                                           # set's mean and std, as the authors' later code (Normalize(mean,
+                                           # std)); "unit" feeds pixels in [0, 1] (experiments/common.py)
 
     def replace(self, **changes):
         return replace(self, **changes)

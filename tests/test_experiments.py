@@ -123,17 +123,18 @@ def test_nets_below_two_is_refused_before_any_work(tmp_path):
 
 
 def test_input_scaling_is_explicit_and_standardises_per_channel():
-    """'unit' hands back the very arrays (the default run is unchanged); 'standard' gives each colour
-    channel of the training set mean 0 and std 1 (as torchvision's Normalize), the test set by the
-    training set's statistics; a bad name is refused, naming the choices."""
+    """'standard' (the default, as the authors' later code) gives each colour channel of the training set
+    mean 0 and std 1 (as torchvision's Normalize), the test set by the training set's statistics; 'unit'
+    hands back the very arrays (pixels in [0, 1]); a bad name is refused, naming the choices."""
     import numpy as np
     from minifa.experiments import common
     rng = np.random.default_rng(0)
     X = rng.random((50, 3072)).astype(np.float32) * np.repeat([1.0, 0.5, 0.2], 1024).astype(np.float32)
     Xt = rng.random((20, 3072)).astype(np.float32)
-    unit = common.settings("fig2", "quick")
+    unit = common.settings("fig2", "quick", scaling="unit")
     assert unit.scaling == "unit" and common.scale(unit, X, X, Xt)[0] is X
-    std = common.settings("fig2", "quick", scaling="standard")
+    std = common.settings("fig2", "quick")
+    assert std.scaling == "standard"
     Xs, Xts = common.scale(std, X, X, Xt)
     per = Xs.reshape(50, 3, -1).astype(np.float64)
     assert Xs.dtype == np.float32 and Xts.shape == Xt.shape

@@ -71,17 +71,17 @@ if cells:
     print(f"slower with noise: {', '.join(worse) or 'none'}")
 
 # %% [markdown]
-# ## What our lab run showed (seed 0, this project's 2-core CPU, 109 s)
+# ## What our lab run showed (seed 0, this project's 2-core CPU, 84 s; inputs standardised)
 # The noise carries the effect only with enough of it and with weights large enough to move:
-# at 5 x 10^4 noise examples no cell's AUC gain is significant (+3.5 to +5.1 points); at
-# 1.5 x 10^5 it grows with g, +5.8 points at g = 0.58 (p = 0.08), +12.1 at g = 1 (p = 0.009),
-# +16.3 at g = 1.41 (p = 0.002), and the gains at g = 1.41 exceed those at 0.58 (p = 5e-4). The
+# at 5 x 10^4 noise examples no cell's AUC gain is significant (+3.4 to +7.8 points); at
+# 1.5 x 10^5 it grows with g, +6.0 points at g = 0.58 (p = 0.024), +15.9 at g = 1 (p = 0.002),
+# +22.2 at g = 1.41 (p = 1.6e-4), and the gains at g = 1.41 exceed those at 0.58 (p = 1.2e-4). The
 # angle follows: Algorithm 1 turns W_1^T towards B_1 by 4.0 deg at g = 1.41 and by 1.0 deg at
 # 0.58. Part of the story is FA w/o itself: small weights learn faster without any noise (AUC
-# 45.9 % at g = 0.58 vs 26.7 % at 1.41), leaving noise less to add. Nowhere did noise slow
-# learning down. Calibration: after 15 epochs every network is underconfident (confidence 18-42
-# points below accuracy), and more so after noise, because it is more accurate while its softmax
-# is still flat: ECE rises with the speed-up (+15.8 points at g = 1.41), a statement about early
+# 53.0 % at g = 0.58 vs 24.6 % at 1.41), leaving noise less to add. Nowhere did noise slow
+# learning down. Calibration after 15 epochs says little yet: at g = 1.41 FA w/o is overconfident
+# (confidence - accuracy +10.2 points) and FA w/ underconfident (-11.7), with the same ECE
+# (p = 0.87); at g = 1 FA w/'s ECE is higher (17.7 vs 12.6 %, p = 0.004): a statement about early
 # training, not the follow-up's claim, which needs the paper-size map (100 epochs).
 #
 # ## What it says about the paper's claims

@@ -35,10 +35,12 @@ class Config(SimpleNamespace):
         return {k: v for k, v in vars(self).items() if k not in ("name", "size")}
 
 
-def settings(name, size="paper", seed=0, init=None, scaling="unit", **overrides):
+def settings(name, size="paper", seed=0, init=None, scaling=None, **overrides):
     """The Config of experiment `name` at `size`; `overrides` replace single values
     (e.g. nets=3). seed: base random seed; init: 'he' or 'pytorch' (default PAPER.init);
-    scaling: the inputs, 'unit' ([0, 1], the default) or 'standard' (scale())."""
+    scaling: the inputs, 'standard' (default PAPER.scaling: by the training set's mean and std, scale())
+    or 'unit' (pixels in [0, 1] as loaded)."""
+    scaling = scaling or PAPER.scaling
     if name not in EXPERIMENTS:
         raise ValueError(f"no experiment {name!r}; experiments: {', '.join(EXPERIMENTS)}")
     if size not in SIZES:

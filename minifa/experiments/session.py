@@ -48,8 +48,8 @@ def parser(exp, doc=None):
     if getattr(exp, "TAKES_INIT", False):
         ap.add_argument("--init", choices=("he", "pytorch"), help=f"initialisation (default {PAPER.init})")
     if getattr(exp, "DATA", ()):
-        ap.add_argument("--scaling", choices=tuple(SCALINGS), default="unit", help="the inputs: 'unit', pixels in "
-                        "[0, 1] (default), or 'standard', by the training set's mean and std (the authors' later code)")
+        ap.add_argument("--scaling", choices=tuple(SCALINGS), default=PAPER.scaling, help="the inputs: 'standard' (default), "
+                        "by the training set's mean and std (the authors' later code), or 'unit', pixels in [0, 1]")
     for name, (typ, help_) in getattr(exp, "FLAGS", {}).items():
         flag = f"--{name.replace('_', '-')}"
         if name == "nets":                               # a t-test follows: n >= 2 networks (MIN_NETS)
@@ -95,7 +95,7 @@ class Session:
         size = "quick" if args.quick else "lab" if args.lab else "paper" if args.paper else size or "paper"
         flags = {k: getattr(args, k) for k in getattr(exp, "FLAGS", {})}
         self.cfg = settings(exp.NAME, size, seed=args.seed, init=getattr(args, "init", None),
-                            scaling=getattr(args, "scaling", "unit"), **flags)
+                            scaling=getattr(args, "scaling", None), **flags)
         try:
             backend.set_device(args.device)
         except RuntimeError as e:                        # gpu asked for, none usable: one line

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from . import jobs, sensitivity
 from .machine import machine, speed
+from ..settings import PAPER
 from .report import render, status, write_atomic
 from .staging import OutputLock, Refused, check_writable, commit, make_stage
 
@@ -118,7 +119,7 @@ def parse(argv):
     ap.add_argument("--jobs", type=int, default=1, help="experiments run at once, each in its own "
                     "process (their output then goes to the logs only); e.g. the number of cores")
     ap.add_argument("--scaling", choices=["unit", "standard"], help="input scaling for every experiment that "
-                    "reads data (default 'unit': pixels in [0, 1]; 'standard': by the training set's mean and std)")
+                    "reads data (default 'standard': by the training set's mean and std; 'unit': pixels in [0, 1])")
     ap.add_argument("--init", choices=["pytorch", "he"], help="initialisation for every experiment "
                     "that takes --init (default: each one's own, 'he')")
     ap.add_argument("--no-run", action="store_true", help="only rebuild the report from --out")
@@ -167,7 +168,7 @@ def main(argv=None):
 def _run(args, found, nums, size, out, report, argv, t_start):
     info = {"command": "python -m minifa.reproduce " + " ".join(argv),
             "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-            "size": size, "init": args.init, "scaling": args.scaling, "speed": None, "wall": None, "jobs": args.jobs}
+            "size": size, "init": args.init or PAPER.init, "scaling": args.scaling or PAPER.scaling, "speed": None, "wall": None, "jobs": args.jobs}
     if args.no_run:                                      # the run's own description, where it left one
         kept = sensitivity.load(out)
         info = {**kept, "command": f"{kept['command']} (report rebuilt on {info['date']} with --no-run)"} if kept else info

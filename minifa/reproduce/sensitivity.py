@@ -32,8 +32,9 @@ def load(out):
 
 def choices(info):
     """The pipeline choices of a run, in words."""
-    return (f"init '{info.get('init') or 'he'}', inputs "
-            + ("standardised (mean, std)" if info.get("scaling") == "standard" else "in [0, 1]"))
+    from ..settings import PAPER
+    return (f"init '{info.get('init') or PAPER.init}', inputs "
+            + ("standardised (mean, std)" if (info.get("scaling") or PAPER.scaling) == "standard" else "in [0, 1]"))
 
 
 def runs_in(out):
