@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import KW_ONLY, dataclass
 
 from . import backend, checks
+from .threads import noise_thread
 
 
 def box_muller(u, n):
@@ -227,7 +228,7 @@ class NoiseStream:
 
     def __iter__(self):
         sizes = [min(self.chunk, self.n_full - i) for i in range(0, self.n_full, self.chunk)]
-        threaded = backend.device == "cpu" and len(sizes) > 1
+        threaded = backend.device == "cpu" and len(sizes) > 1 and noise_thread()
         with ThreadPoolExecutor(max_workers=1) as pool:
             draw = (lambda n: pool.submit(self._draw, n)) if threaded else self._draw
             nxt = draw(sizes[0]) if sizes else None

@@ -7,6 +7,12 @@ into 345 s. So inside pretrain_noise and train minifa limits BLAS to cores - 1 t
 (at least 1), with threadpoolctl, unless the user chose a count: OPENBLAS_NUM_THREADS,
 OMP_NUM_THREADS, MKL_NUM_THREADS or BLIS_NUM_THREADS set, or MINIFA_BLAS_THREADS=N to
 give minifa's loops an exact count (0: leave BLAS alone).
+
+The noise thread itself pays only where a core is free for it: with every core busy (the
+reproduction running as many experiments as cores) it costs 3-5% more CPU than drawing the noise
+in the training loop (two processes on 2 cores, 784-100-10: 680-690 vs 650-670 µs per network-step).
+MINIFA_NOISE_THREAD=0 draws it in the loop (python -m minifa.reproduce sets it for its workers when
+--jobs >= cores), =1 on a helper thread (the default on a CPU with 2 or more cores).
 """
 import os
 from contextlib import contextmanager
@@ -26,6 +32,17 @@ def policy():
     if any(os.environ.get(v) for v in USER_VARS):
         return None
     return max(1, (os.cpu_count() or 1) - 1)
+
+
+def noise_thread():
+    """Whether Algorithm 1 draws its noise on a helper thread (noise.NoiseStream): MINIFA_NOISE_THREAD,
+    else where there are two cores or more. The numbers are the same either way."""
+    own = os.environ.get("MINIFA_NOISE_THREAD")
+    if own in ("0", "1"):
+        return own == "1"
+    if own is not None:
+        raise ValueError(f"MINIFA_NOISE_THREAD must be 0 or 1, got {own!r}")
+    return (os.cpu_count() or 1) >= 2
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Adam and SGD against hand-computed steps and against Adam's equations; the noise sampler
 of Algorithm 1 and its stream."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -195,3 +196,27 @@ def test_box_muller_in_place_equals_the_equations(device, n):
     out, r, phi = device.empty((2, n)), device.empty((2, m // 2)), device.empty((2, m // 2))
     box_muller_into(u, out, r, phi)
     assert np.array_equal(backend.to_host(out), backend.to_host(box_muller(u, n)))
+
+
+def test_the_noise_thread_is_a_choice_that_changes_no_number(monkeypatch):
+    """MINIFA_NOISE_THREAD=0 draws Algorithm 1's noise in the training loop, =1 on a helper thread
+    (threads.noise_thread): the same batches either way; another value is refused by name; the
+    reproduction's workers draw in the loop when its jobs leave no core free."""
+    from minifa import threads
+    from minifa.noise import NoiseStream
+    from minifa.reproduce.jobs import child_env
+    backend.set_device("cpu")
+    runs = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("MINIFA_NOISE_THREAD", flag)
+        assert threads.noise_thread() is (flag == "1")
+        s = NoiseStream(Noise(), [backend.rng(5), backend.rng(6)], 64 * 9 + 3, 64, 30, 10)
+        s.chunk = 2
+        runs[flag] = [(x.copy(), y.copy()) for x, y in s]
+    assert all(np.array_equal(a, b) for (xa, ya), (xb, yb) in zip(*runs.values()) for a, b in ((xa, xb), (ya, yb)))
+    monkeypatch.setenv("MINIFA_NOISE_THREAD", "yes")
+    with pytest.raises(ValueError, match="MINIFA_NOISE_THREAD must be 0 or 1"):
+        threads.noise_thread()
+    monkeypatch.delenv("MINIFA_NOISE_THREAD")
+    assert child_env(jobs=os.cpu_count())["MINIFA_NOISE_THREAD"] == "0"
+    assert "MINIFA_NOISE_THREAD" not in child_env(jobs=1) or os.cpu_count() == 1

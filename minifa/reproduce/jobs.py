@@ -26,14 +26,17 @@ def command(num, out, size="paper", init=None, takes_init=False):
     return cmd + (["--init", init] if init and takes_init else [])
 
 
-def child_env(threads=None):
+def child_env(threads=None, jobs=1):
     """The child's environment: the same minifa as this process (an installed package, or the
-    checkout it was imported from), no screen, and BLAS threads when asked."""
+    checkout it was imported from), no screen, BLAS threads when asked, and, when the jobs run at
+    once leave no core free, the noise drawn in the training loop (threads.noise_thread)."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(minifa.__file__)))
     env = {**os.environ, "MPLBACKEND": "Agg",
            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
     if threads:
         env.update({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    if jobs >= (os.cpu_count() or 1) and "MINIFA_NOISE_THREAD" not in os.environ:
+        env["MINIFA_NOISE_THREAD"] = "0"
     return env
 
 

@@ -3,7 +3,23 @@ report prints both): minifa's step, which moves with minifa's code and the machi
 BLAS floor under it, which moves with the machine only."""
 import os
 import platform
+import subprocess
 import time
+
+
+def commit_of(root):
+    """The git commit of the checkout at `root` (with '+' when its tracked files differ from it), or
+    None (an installed package, no git)."""
+    if not root:
+        return None
+    try:
+        git = lambda *a: subprocess.run(["git", "-C", root, *a], capture_output=True, text=True, timeout=20)
+        head = git("rev-parse", "--short=12", "HEAD")
+        if head.returncode:
+            return None
+        return head.stdout.strip() + ("+" if git("status", "--porcelain", "--untracked-files=no").stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def machine():

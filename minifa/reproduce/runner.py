@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from . import jobs, sensitivity
-from .machine import machine, speed
+from .machine import commit_of, machine, speed
 from ..settings import PAPER
 from .report import render, status, write_atomic
 from .staging import OutputLock, Refused, check_writable, commit, make_stage
@@ -167,7 +167,7 @@ def main(argv=None):
 
 def _run(args, found, nums, size, out, report, argv, t_start):
     info = {"command": "python -m minifa.reproduce " + " ".join(argv),
-            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
+            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(), "commit": commit_of(ROOT),
             "size": size, "init": args.init or PAPER.init, "scaling": args.scaling or PAPER.scaling, "speed": None, "wall": None, "jobs": args.jobs}
     if args.no_run:                                      # the run's own description, where it left one
         kept = sensitivity.load(out)
@@ -187,7 +187,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
                 cmd = jobs.command(num, stage, size, args.init, getattr(exp, "TAKES_INIT", False))
                 cmd += ["--scaling", args.scaling] if args.scaling and getattr(exp, "DATA", ()) else []
                 futures[pool.submit(jobs.run_job, cmd, os.path.join(stage, "logs", exp.STEM + ".log"),
-                                    args.timeout, args.jobs == 1, jobs.child_env(args.threads))] = num
+                                    args.timeout, args.jobs == 1, jobs.child_env(args.threads, args.jobs))] = num
             for f in as_completed(futures):
                 num = futures[f]
                 runs[num] = f.result()
