@@ -5,7 +5,7 @@
     python -m minifa.reproduce --quick                # smoke test, written to runs/quick/
     python -m minifa.reproduce --no-run               # rebuild REPRODUCTION.md from the JSONs
     python -m minifa.reproduce --init pytorch --out reproduction/pytorch --report REPRODUCTION_pytorch.md
-    python -m minifa.reproduce --scaling standard --out reproduction/standard --report REPRODUCTION_standard.md
+    python -m minifa.reproduce --scaling unit --out reproduction/unit --report REPRODUCTION_unit.md
 
 Each experiment runs from the installed package as a worker process (`python -m
 minifa.experiments NN --out STAGE`, jobs.py), so this works from any working directory and
@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # the checkout this package was imported from (None for an installed package): where the
 # committed report lives
 ROOT = HERE if os.path.isfile(os.path.join(HERE, "pyproject.toml")) and os.path.isdir(os.path.join(HERE, "tutorials")) else None
-COMMITTED = ("REPRODUCTION.md", "REPRODUCTION_pytorch.md", "REPRODUCTION_standard.md", "reproduction")
+COMMITTED = ("REPRODUCTION.md", "REPRODUCTION_pytorch.md", "REPRODUCTION_unit.md", "reproduction")
 
 
 def registry():

@@ -1,9 +1,10 @@
 """The same reproduction under other pipeline choices, side by side: each complete run records
 what it was (run.json beside its JSONs), and the main report tallies every such run kept in a
-folder inside its own (reproduction/standard/: inputs standardised; reproduction/pytorch/:
-PyTorch's initialisation), so a reader sees how much of the paper holds under each choice.
+folder inside its own (reproduction/unit/: pixels in [0, 1] instead of standardised inputs;
+reproduction/pytorch/: PyTorch's initialisation instead of He's), so a reader sees how much of the
+paper holds under each choice.
 
-    python -m minifa.reproduce --all --jobs 2 --scaling standard --out reproduction/standard --report REPRODUCTION_standard.md
+    python -m minifa.reproduce --all --jobs 2 --scaling unit --out reproduction/unit --report REPRODUCTION_unit.md
     python -m minifa.reproduce --all --jobs 2 --init pytorch --out reproduction/pytorch --report REPRODUCTION_pytorch.md
 """
 import glob
