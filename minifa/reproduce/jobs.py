@@ -45,7 +45,7 @@ def run_job(cmd, log, timeout=None, echo=True, env=None):
     {'status': ok | failed | timeout | stopped, 'rc', 'wall_s', 'log'}."""
     t0, state = time.perf_counter(), None
     os.makedirs(os.path.dirname(log), exist_ok=True)
-    with open(log, "w") as f:
+    with open(log, "w", buffering=1) as f:               # line-buffered: `tail -f` of a log shows progress
         with _lock:
             if _stopping.is_set():
                 return {"status": "stopped", "rc": None, "wall_s": 0.0, "log": log}
