@@ -8,8 +8,8 @@ import time
 
 
 def commit_of(root):
-    """The git commit of the checkout at `root` (with '+' when its tracked files differ from it), or
-    None (an installed package, no git)."""
+    """The git commit of the checkout at `root` (with '+' when its tracked files other than the committed
+    results differ from it), or None (an installed package, no git)."""
     if not root:
         return None
     try:
@@ -17,7 +17,8 @@ def commit_of(root):
         head = git("rev-parse", "--short=12", "HEAD")
         if head.returncode:
             return None
-        return head.stdout.strip() + ("+" if git("status", "--porcelain", "--untracked-files=no").stdout.strip() else "")
+        return head.stdout.strip() + ("+" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!REPRODUCTION*.md",
+                                             ":!reproduction").stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return None
 
