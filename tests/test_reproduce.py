@@ -318,3 +318,21 @@ def test_a_complete_run_describes_itself_and_other_choices_sit_beside_it(tmp_pat
     (other / "run.json").unlink()                      # an incomplete folder (no run.json) is not a row
     assert runner.main(["--quick", "--out", str(out), "--no-run"]) == 0
     assert "## Sensitivity" not in (out / "REPORT.md").read_text()
+
+
+def test_no_run_rebuilds_the_tutorial_table_the_run_wrote(tmp_path, monkeypatch):
+    """run.json keeps each worker's wall time, so a report rebuilt with --no-run shows the same
+    tutorial table (wall times included) as the run's own, only its header says 'rebuilt'."""
+    _fake_registry(monkeypatch, tmp_path, {"01": ("01_ok", GOOD)})
+    out = tmp_path / "runs"
+    assert runner.main(["--quick", "--out", str(out)]) == 0
+    row = lambda: [l for l in (out / "REPORT.md").read_text().splitlines() if l.startswith("| 01 01_ok |")]
+    first = row()
+    info = json.loads((out / "run.json").read_text())
+    assert set(info["walls"]) == {"01"} and len(first) == 1 and f"| {info['walls']['01']:.1f} |" in first[0]
+    assert runner.main(["--quick", "--out", str(out), "--no-run"]) == 0
+    assert row() == first and "(report rebuilt on" in (out / "REPORT.md").read_text()
+    info["walls"]["01"] = 12.3                            # the row reads run.json, not the JSON's own clock
+    (out / "run.json").write_text(json.dumps(info))
+    assert runner.main(["--quick", "--out", str(out), "--no-run"]) == 0
+    assert row() == ["| 01 01_ok | ok | 12.3 | cpu | 1 of 1 |"]

@@ -172,7 +172,9 @@ def _run(args, found, nums, size, out, report, argv, t_start):
     if args.no_run:                                      # the run's own description, where it left one
         kept = sensitivity.load(out)
         info = {**kept, "command": f"{kept['command']} (report rebuilt on {info['date']} with --no-run)"} if kept else info
-        write_atomic(report, render([collect(n, found[n], out) for n in nums], out, report, info))
+        walls = (kept or {}).get("walls") or {}                # each worker's own wall time, where recorded
+        write_atomic(report, render([collect(n, found[n], out, {"wall_s": walls[n]} if n in walls else None)
+                                     for n in nums], out, report, info))
         print(f"report: {report}")
         return 0
     stage = make_stage(out)
@@ -214,7 +216,8 @@ def _run(args, found, nums, size, out, report, argv, t_start):
               f"this run's results and report are in {stage}")
         return 1
     commit(stage, out, [found[n].STEM for n in nums])
-    sensitivity.save(out, {**info, "report": os.path.relpath(report, out)})
+    sensitivity.save(out, {**info, "report": os.path.relpath(report, out),
+                           "walls": {n: runs[n]["wall_s"] for n in nums}})
     results = [collect(n, found[n], out, {**runs[n], "log": os.path.join(out, "logs", found[n].STEM + ".log")})
                for n in nums]
     write_atomic(report, render(results, out, report, info))
