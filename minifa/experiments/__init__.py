@@ -16,7 +16,7 @@ import importlib
 REGISTRY = {"01": "equations", "02": "noise_pretraining", "03": "alignment", "04": "fig2", "05": "fig3",
             "06": "fig4", "07": "fig5", "08": "table1", "09": "rules"}
 # beyond the reproduction: tutorials whose experiment python -m minifa.reproduce does not run
-BEYOND = {"10": "sensitivity"}      # a map of many Fig. 2 runs (minifa.sweep); hours at paper size
+BEYOND = {"10": "sensitivity"}      # a map of many Fig. 2 runs (minifa.sweep); ~32 min at paper size on 2 cores
 
 
 def get(key):
