@@ -143,7 +143,7 @@ def instrument():
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    ap.add_argument("--size", default="paper", choices=("quick", "lab", "paper", "full"))
+    ap.add_argument("--size", default="paper", choices=("quick", "lab", "paper"))
     ap.add_argument("--only", default="", help="tutorial numbers, e.g. 03,04 (default: all)")
     ap.add_argument("--json", help="also write the table as JSON here")
     args = ap.parse_args(argv)
