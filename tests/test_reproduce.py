@@ -336,3 +336,22 @@ def test_no_run_rebuilds_the_tutorial_table_the_run_wrote(tmp_path, monkeypatch)
     (out / "run.json").write_text(json.dumps(info))
     assert runner.main(["--quick", "--out", str(out), "--no-run"]) == 0
     assert row() == ["| 01 01_ok | ok | 12.3 | cpu | 1 of 1 |"]
+
+
+def test_the_sensitivity_section_lists_the_claims_whose_verdict_differs():
+    """A claim of the paper with another verdict (at p < 0.05, or only at the paper's level) in an
+    alternative run is listed with both verdicts; same verdicts, extras and unknown ids are not."""
+    from minifa.reproduce.sensitivity import differing
+    base = {"kind": "paper", "reproduced": True, "p": 1e-5, "verdict_at_paper_level": "reproduced", "panel": "Fig. 3f"}
+    own = [{**base, "id": "a"}, {**base, "id": "b"}, {**base, "id": "c", "kind": "extra"}, {**base, "id": "d"},
+           {**base, "id": "e", "kind": "paper-untested", "verdict_at_paper_level": None}]
+    other = [{**base, "id": "a", "p": 0.2, "reproduced": False, "verdict_at_paper_level": "not reproduced"},
+             {**base, "id": "b", "p": 0.01, "verdict_at_paper_level": "not reproduced"},
+             {**base, "id": "c", "reproduced": False},
+             {**base, "id": "d", "p": 2e-5},
+             {**base, "id": "e", "kind": "paper-untested", "verdict_at_paper_level": None, "absent": True}]
+    diff = differing(own, other)
+    assert [c["id"] for c, _, _ in diff] == ["a", "b", "e"]
+    assert diff[0][1] == "reproduced (p = 1e-05), at the paper's level reproduced"
+    assert diff[0][2] == "not reproduced (p = 0.2), at the paper's level not reproduced"
+    assert diff[1][2] == "reproduced (p = 0.01), at the paper's level not reproduced" and diff[2][2] == "absent"

@@ -157,7 +157,7 @@ def render(results, out, report_path, info):
           "`../shared/paper/`), its panel as the caption letters it, its test as the paper gives it, and ours. "
           "Stated with a test first, then stated without one.", "", *HEAD,
           *_rows(results, out, rdir, ("paper",)), *_rows(results, out, rdir, ("paper-untested",)),
-          *sensitivity.section(out, rdir, info, counts, counts_of),
+          *sensitivity.section(out, rdir, info, counts, counts_of, every, claims_of),
           "", "## Ambiguities in the paper, and our reading", "",
           *[f"- **{topic}**: {reading}" for topic, reading in AMBIGUITIES],
           "", "Stated by the paper and not tested here:", "",

@@ -57,10 +57,30 @@ def runs_in(out):
     return found
 
 
-def section(out, rdir, own_info, own_counts, counts_of):
+def _verdict(c):
+    """A claim's verdict in words: at p < 0.05, and at the paper's level for a "paper" claim."""
+    if c.get("absent"):
+        return "absent"
+    p = c.get("p")
+    text = ("reproduced" if c["reproduced"] else "not reproduced") + (f" (p = {p:.2g})" if isinstance(p, float) else "")
+    level = c.get("verdict_at_paper_level")
+    return text + (f", at the paper's level {level}" if level in ("reproduced", "not reproduced") else "")
+
+
+def differing(own, other):
+    """[(claim, its verdict here, there)] of the paper's claims (stated with or without a test) whose
+    verdict at p < 0.05 or at the paper's level differs between two runs, in this run's order."""
+    there = {c["id"]: c for c in other}
+    key = lambda c: (bool(c.get("absent")), c["reproduced"], c.get("verdict_at_paper_level"))
+    return [(c, _verdict(c), _verdict(there[c["id"]])) for c in own
+            if c.get("kind") in ("paper", "paper-untested") and c["id"] in there and key(c) != key(there[c["id"]])]
+
+
+def section(out, rdir, own_info, own_counts, counts_of, own_claims=(), claims_of=None):
     """The report's lines comparing this run with the runs kept inside `out` (none: no lines).
     counts_of(results) -> (paper-level reproduced, paper-level tested, at 0.05 of the paper's
-    claims reproduced, tested, untested reproduced, tested) as the report's header counts them."""
+    claims reproduced, tested, untested reproduced, tested) as the report's header counts them;
+    with own_claims and claims_of(result) -> (claims, malformed), each row's differing verdicts too."""
     others = runs_in(out)
     if not others:
         return []
@@ -75,7 +95,7 @@ def section(out, rdir, own_info, own_counts, counts_of):
         wall = info.get("wall")
         return (f"| {name} | {choices(info)} | {c[0]} of {c[1]} | {c[2]} of {c[3]} | {c[4]} of {c[5]} | "
                 + (f"{wall:.0f} s" if isinstance(wall, (int, float)) else "—") + f" | {info.get('date', '—')} |")
-    rows = [row("this report", own_info, own_counts)]
+    rows, changed = [row("this report", own_info, own_counts)], []
     for folder, info, results in others:
         rel = os.path.relpath(folder, rdir).replace(os.sep, "/")
         report = os.path.join(folder, info["report"]) if info.get("report") else None   # kept relative to folder
@@ -83,4 +103,10 @@ def section(out, rdir, own_info, own_counts, counts_of):
                                        f"({os.path.relpath(report, rdir).replace(os.sep, '/')}))"
                                        if report and os.path.exists(report) else "")
         rows.append(row(name, info, counts_of(results)))
-    return head + rows
+        if claims_of is not None:
+            diff = differing(own_claims, [c for r in results for c in claims_of(r)[0]])
+            changed.append(f"- {name}: {len(diff)} of the paper's claims with another verdict"
+                           + (":" if diff else "."))
+            changed.extend(f"  - {c.get('panel', '')} `{c['id']}`: here {a}; there {b}" for c, a, b in diff)
+    return head + rows + (["", "Verdicts that differ from this report's (every number: `python -m "
+                           "minifa.reproduce.compare --numbers FOLDER_A FOLDER_B`):", "", *changed] if changed else [])
