@@ -2,8 +2,8 @@
 
 The paper runs Fig. 2 at one setting of everything it does not vary. minifa found that its effects
 depend on the initialisation: of the 25 claims the paper states with a test, 22 reproduce at its
-level under He's normal law, 7 under PyTorch's uniform one (REPRODUCTION.md's sensitivity section). This experiment maps where random-noise pretraining (Algorithm 1)
-helps feedback alignment: each cell of a grid of settings, by default the init gain g (W, B ~
+level under He's normal law, 7 under PyTorch's uniform one (REPRODUCTION.md's sensitivity section).
+This experiment maps where random-noise pretraining (Algorithm 1) helps feedback alignment: each cell of a grid of settings, by default the init gain g (W, B ~
 N(0, g^2/n_in); 1.41 ~ He, 0.58 ~ PyTorch's standard deviation) times the amount of noise, runs
 Fig. 2's protocol (FA w/o and FA w/, n networks each, MNIST 784-100-10; minifa/sweep/cell.py) and
 measures the AUC gain (learning speed, Fig. 2b), the final-accuracy gain, the angle W_1^T vs B_1

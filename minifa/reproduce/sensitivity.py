@@ -76,11 +76,11 @@ def differing(own, other):
             if c.get("kind") in ("paper", "paper-untested") and c["id"] in there and key(c) != key(there[c["id"]])]
 
 
-def section(out, rdir, own_info, own_counts, counts_of, own_claims=(), claims_of=None):
+def section(out, rdir, own_info, own_counts, counts_of, own_claims, claims_of):
     """The report's lines comparing this run with the runs kept inside `out` (none: no lines).
     counts_of(results) -> (paper-level reproduced, paper-level tested, at 0.05 of the paper's
     claims reproduced, tested, untested reproduced, tested) as the report's header counts them;
-    with own_claims and claims_of(result) -> (claims, malformed), each row's differing verdicts too."""
+    own_claims: this run's claims; claims_of(result) -> (claims, malformed), for each row's differing verdicts."""
     others = runs_in(out)
     if not others:
         return []
@@ -103,10 +103,8 @@ def section(out, rdir, own_info, own_counts, counts_of, own_claims=(), claims_of
                                        f"({os.path.relpath(report, rdir).replace(os.sep, '/')}))"
                                        if report and os.path.exists(report) else "")
         rows.append(row(name, info, counts_of(results)))
-        if claims_of is not None:
-            diff = differing(own_claims, [c for r in results for c in claims_of(r)[0]])
-            changed.append(f"- {name}: {len(diff)} of the paper's claims with another verdict"
-                           + (":" if diff else "."))
-            changed.extend(f"  - {c.get('panel', '')} `{c['id']}`: here {a}; there {b}" for c, a, b in diff)
-    return head + rows + (["", "Verdicts that differ from this report's (every number: `python -m "
-                           "minifa.reproduce.compare --numbers FOLDER_A FOLDER_B`):", "", *changed] if changed else [])
+        diff = differing(own_claims, [c for r in results for c in claims_of(r)[0]])
+        changed.append(f"- {name}: {len(diff)} of the paper's claims with another verdict" + (":" if diff else "."))
+        changed.extend(f"  - {c.get('panel', '')} `{c['id']}`: here {a}; there {b}" for c, a, b in diff)
+    return head + rows + ["", "Verdicts that differ from this report's (every number: `python -m "
+                          "minifa.reproduce.compare --numbers FOLDER_A FOLDER_B`):", "", *changed]
