@@ -355,3 +355,15 @@ def test_the_sensitivity_section_lists_the_claims_whose_verdict_differs():
     assert diff[0][1] == "reproduced (p = 1e-05), at the paper's level reproduced"
     assert diff[0][2] == "not reproduced (p = 0.2), at the paper's level not reproduced"
     assert diff[1][2] == "reproduced (p = 0.01), at the paper's level not reproduced" and diff[2][2] == "absent"
+
+
+def test_the_protocol_line_on_a_tie_is_the_first_in_claim_order_whatever_the_hash_seed():
+    """Two settings lines shared by as many claims (Table 1: two rows on one network, two absent
+    datasets): the report names the first in claim order, the same under every PYTHONHASHSEED."""
+    code = ("from minifa.reproduce.report import _protocol; print(_protocol({'numbers': {'claims': ["
+            + ", ".join("{'id': '%s', 'claim': 'c', 'ours': 'o', 'test': 't', 't': 1.0, 'p': 0.5, 'reproduced': True, "
+                        "'figure': 'f', 'settings': '%s'}" % (i, s) for i, s in enumerate(["B", "A", "B", "A", "C"]))
+            + "]}}))")
+    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(8)}
+    assert out == {"B"}

@@ -176,9 +176,10 @@ def render(results, out, report_path, info):
 
 
 def _protocol(r):
-    """The settings line most of a tutorial's claims share (its protocol), or '—'."""
+    """The settings line most of a tutorial's claims share (its protocol; on a tie, the first in claim
+    order, so that the report does not depend on the hash seed), or '—'."""
     settings = [c["settings"] for c in claims_of(r)[0] if c.get("settings")]
-    return max(set(settings), key=settings.count) if settings else "—"
+    return max(settings, key=settings.count) if settings else "—"
 
 
 def _section(r, out, rdir):
