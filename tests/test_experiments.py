@@ -159,3 +159,15 @@ def test_tutorial01_inputs_weights_and_feedback_are_unrelated():
             if a.split("^")[0] != b.split("^")[0] and u.size == v.size:
                 cos = abs(u @ v) / (np.linalg.norm(u) * np.linalg.norm(v))
                 assert cos < 1 - 1e-6, f"a row of {a} is a multiple of a row of {b}"
+
+
+def test_the_settings_line_joins_its_parts_without_a_leading_separator(tmp_path):
+    """Table 1 shares no settings across its rows (each row's claim carries its own), so its run's
+    line, which an absent dataset's claim takes, is the input scaling alone; fig2's has both parts."""
+    from minifa.experiments import fig2, table1
+    from minifa.experiments.session import Session
+    assert Session(table1, ["--quick", "--out", str(tmp_path)]).settings_text == \
+        "inputs: standardised by the training set's mean and std per colour channel"
+    line = Session(fig2, ["--quick", "--out", str(tmp_path)]).settings_text
+    assert line.startswith("500 train / 500 test images") and line.endswith(
+        "; inputs: standardised by the training set's mean and std per colour channel")

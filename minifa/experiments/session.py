@@ -109,9 +109,10 @@ class Session:
         if size == "quick":
             print("QUICK RUN: a smoke test with tiny sizes. It checks that the code runs and "
                   "tests nothing: its numbers and verdicts mean nothing.")
-        self.settings_text = exp.settings_text(self.cfg) if hasattr(exp, "settings_text") else ""
+        parts = [exp.settings_text(self.cfg) if hasattr(exp, "settings_text") else ""]
         if getattr(exp, "DATA", ()):                     # every run that reads data says how it scaled it
-            self.settings_text += f"; inputs: {SCALINGS[self.cfg.scaling]}"
+            parts.append(f"inputs: {SCALINGS[self.cfg.scaling]}")
+        self.settings_text = "; ".join(p for p in parts if p)   # Table 1 has no shared part: no leading "; "
         if self.settings_text:
             print(f"settings: {self.settings_text}")
 
