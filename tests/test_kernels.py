@@ -1,0 +1,89 @@
+"""The fused Adam loop (kernels.adam, Numba) gives the bits of optim.Adam._update's NumPy passes:
+on random values across magnitudes, in float32 and float64, and on real training (noise and data)."""
+import numpy as np
+import pytest
+
+from minifa import MLP, Adam, backend, kernels, pretrain_noise, train
+
+numba = pytest.importorskip("numba", reason="the fused Adam needs Numba (pip install -e '.[fast]'; CI installs it)")
+
+
+@pytest.fixture(autouse=True)
+def cpu():
+    """NumPy in float32 for each test (the fused loop is CPU-only), the previous device restored after."""
+    saved = {k: vars(backend).get(k) for k in ("xp", "device", "dtype")}
+    backend.set_dtype("float32")
+    yield
+    for k, v in saved.items():
+        if v is None:
+            vars(backend).pop(k, None)
+        else:
+            setattr(backend, k, v)
+
+
+def _steps(fused, monkeypatch, dtype, seed=0, n_steps=30):
+    """theta, m, v after n_steps Adam steps on random gradients of mixed magnitude (1e-9 .. 1e3, zeros)."""
+    monkeypatch.setenv("MINIFA_FUSED", "1" if fused else "0")
+    rng = np.random.default_rng(seed)
+    shapes = [(100, 784), (10, 100), (100,), (10,)]
+    theta = rng.standard_normal(sum(int(np.prod(s)) for s in shapes)).astype(dtype)
+    opt = Adam(lr=1e-3)
+    for _ in range(n_steps):
+        grads = [(rng.standard_normal(s) * 10.0 ** rng.integers(-9, 4, size=s)).astype(dtype) for s in shapes]
+        grads[2][:7] = 0                                  # zero gradients: v can reach 0 only through eps
+        opt.step(theta, grads)
+    return theta, opt.m, opt.v
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_adam_equals_numpy_passes_bit_for_bit(monkeypatch, dtype):
+    fused = _steps(True, monkeypatch, dtype)
+    plain = _steps(False, monkeypatch, dtype)
+    for a, b, name in zip(fused, plain, ("theta", "m", "v")):
+        assert a.dtype == dtype
+        assert np.array_equal(a, b), f"{name}: {np.count_nonzero(a != b)} elements differ"
+    assert not np.array_equal(fused[0], _steps(True, monkeypatch, dtype, seed=1)[0])   # the steps did something
+
+
+def test_fused_adam_matches_equation_form_and_reads_each_constant_in_the_dtype():
+    # one step from zero moments: theta - lr g / (|g| + eps) in float32 arithmetic, constants cast first
+    theta, g = np.array([1.0, -2.0, 0.5], np.float32), np.array([0.5, -4.0, 1e-3], np.float32)
+    m, v = np.zeros(3, np.float32), np.zeros(3, np.float32)
+    kernels.adam(theta, g, m, v, 0.9, 0.999, 1e-8, 0.1, 1 - 0.9, 1 - 0.999)
+    f = np.float32
+    m_want = np.zeros(3, f) * f(0.9) + g * f(1 - 0.9)
+    v_want = np.zeros(3, f) * f(0.999) + (g * g) * f(1 - 0.999)
+    s = (np.sqrt(v_want) * f((1 - 0.999) ** -0.5) + f(1e-8))
+    want = np.array([1.0, -2.0, 0.5], f) - (m_want / s) * f(0.1 / (1 - 0.9))
+    assert np.array_equal(m, m_want) and np.array_equal(v, v_want) and np.array_equal(theta, want)
+
+
+@pytest.mark.parametrize("rule", ["fa", "bp", "kp"])
+def test_training_with_the_fused_adam_is_bit_identical(monkeypatch, rule):
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((300, 20)).astype(np.float32), rng.integers(0, 4, 300)
+    out = {}
+    for fused in ("1", "0"):
+        monkeypatch.setenv("MINIFA_FUSED", fused)
+        net = MLP([20, 16, 8, 4], rule=rule, seed=[5, 6, 7])
+        pretrain_noise(net, n_examples=64 * 12 + 10, quiet=True, log_every=5)
+        hist = train(net, X, y, epochs=3, quiet=True)
+        out[fused] = (net.theta.copy(), [a.copy() for a in net.B], hist["train_loss"])
+    assert np.array_equal(out["1"][0], out["0"][0])
+    assert all(np.array_equal(a, b) for a, b in zip(out["1"][1], out["0"][1]))
+    assert out["1"][2] == out["0"][2]
+
+
+def test_minifa_fused_flag(monkeypatch):
+    monkeypatch.setenv("MINIFA_FUSED", "yes")
+    with pytest.raises(ValueError, match="MINIFA_FUSED must be 0 or 1"):
+        kernels.fused()
+    monkeypatch.setenv("MINIFA_FUSED", "0")
+    assert kernels.fused() is False
+    monkeypatch.delenv("MINIFA_FUSED")
+    assert kernels.fused() is True                       # Numba is installed here (importorskip above)
+    monkeypatch.setitem(kernels._KERNELS, "numba", None)  # as if it were not
+    assert kernels.fused() is False
+    monkeypatch.setenv("MINIFA_FUSED", "1")
+    with pytest.raises(RuntimeError, match=r"pip install -e '.\[fast\]'"):
+        kernels.fused()
