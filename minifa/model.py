@@ -18,7 +18,7 @@ The learning rule (bp, fa and, beyond the paper, dfa, sign, kp) is an object of 
 error line (MLP.error), the shape and training of B, what follows a step.
 """
 from . import backend, checks, rules
-from .fast import Params, flat_views, linear, mT, one_gemm, outer
+from .fast import Params, fast_path, flat_views, linear, mT, one_gemm, outer
 from .init import INITS, init_layer
 from .settings import KP_DECAY
 
@@ -113,9 +113,9 @@ class MLP:
         L = self.n_layers
         self.h, self.o = [x] + [None] * (L - 1), [None] * (L + 1)
         for l in range(L):
-            if not one_gemm(self.h[l], self.W[l]):     # manual implementation, as the equation reads:
+            if not fast_path(self.h[l], self.W[l]):    # manual implementation, as the equation reads:
                 self.o[l + 1] = self.h[l] @ mT(self.W[l]) + self.b[l][..., None, :]   # eq. 1: o_{l+1} = W_l h_l + b_l
-            else:                                      # fast path: K networks share the batch (fast.linear)
+            else:                                      # fast path: one GEMM for a shared batch, W h^T else (fast.linear)
                 self.o[l + 1] = linear(self.h[l], self.W[l], self.b[l])
             if l + 1 < L:
                 self.h[l + 1] = relu(self.o[l + 1])    # eq. 1: h_{l+1} = relu(o_{l+1})
