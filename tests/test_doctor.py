@@ -22,6 +22,21 @@ def test_ready_with_the_data_and_every_part_reported(tmp_path):
     for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "threads", "device", "µs per network-step"):
         assert part in r.stdout
     assert "mnist         * present, verified (train + test)" in r.stdout and "READY" in r.stdout
+    import json
+    import re
+    committed = re.match(r"\d+", json.load(open(os.path.join(ROOT, "reproduction", "run.json")))["speed"]).group()
+    assert f"the committed run's machine: {committed} µs)" in r.stdout      # read from reproduction/run.json
+
+
+def test_it_says_which_adam_runs():
+    r = doctor({"MINIFA_DEVICE": "cpu", "MINIFA_FUSED": "0"})
+    assert "Adam          NumPy's 13 passes" in r.stdout, r.stdout
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return                                                  # the [fast] extra absent: nothing more to check
+    r = doctor({"MINIFA_DEVICE": "cpu"})
+    assert "Adam          fused in one loop by Numba" in r.stdout, r.stdout
 
 
 def test_not_ready_without_the_data_naming_data_fetch(tmp_path):
