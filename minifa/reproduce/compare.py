@@ -1,10 +1,14 @@
 """Compare every claim of two reproduction folders, field by field (bit for bit for t and p).
 
     python -m minifa.reproduce.compare reproduction/ runs/new/      # exit 1 when any claim differs
+    python -m minifa.reproduce.compare --everything reproduction/ runs/new/
 
 For code that moves or speeds up without changing a number: each claim's id, text, our
 numbers, test, t, p, verdict and settings must be equal in both folders. Prints one line per
 experiment and every difference; claims present in only one folder are listed too.
+--everything compares every value of the NN_*.json files instead, claims and the numbers behind
+them (curves, per-network values, summaries), bit for bit, all but the times a run measured
+(TIMES); it lists the paths of the values that differ.
 """
 import argparse
 import glob
@@ -20,6 +24,44 @@ RENAMED = {    # ids renamed when the claims were transcribed from the paper (re
     "fig3b_readout_chance": "fig3b_trained_vs_chance", "fig3h_gram_erank": "fig3g_gram_erank",
     **{f"fig3e_generr_n{n}": f"fig3f_generr_n{n}" for n in (100, 200, 400, 800, 1600)},
     **{f"fig3f_generr_depth{d}": f"figC5_generr_depth{d}" for d in (2, 4, 5, 6)}}
+
+
+TIMES = ("wall_s", "timing_s")   # --everything: what a run measures of itself, never equal twice
+
+
+def everything(a, b):
+    """(lines, number of differences): every value of each NN_*.json of folder a against b's, by path."""
+    lines, n_diff = [], 0
+
+    def walk(x, y, path, out):
+        if isinstance(x, dict) and isinstance(y, dict):
+            for k in list(x) + [k for k in y if k not in x]:
+                if k in TIMES:
+                    continue
+                if k not in x or k not in y:
+                    out.append(f"  {path}.{k}: only in {a if k in x else b}")
+                else:
+                    walk(x[k], y[k], f"{path}.{k}", out)
+        elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+            for i, (p, q) in enumerate(zip(x, y)):
+                walk(p, q, f"{path}[{i}]", out)
+        elif x != y and not (_nan(x) and _nan(y)):
+            out.append(f"  {path}: {str(x)[:60]!s} -> {str(y)[:60]!s}")
+
+    stems = sorted({os.path.basename(p) for f in (a, b) for p in glob.glob(os.path.join(f, "[0-9][0-9]_*.json"))})
+    for stem in stems:
+        pa, pb = os.path.join(a, stem), os.path.join(b, stem)
+        if not (os.path.exists(pa) and os.path.exists(pb)):
+            lines.append(f"{stem[:-5]}: only in {a if os.path.exists(pa) else b}")
+            n_diff += 1
+            continue
+        with open(pa) as fa, open(pb) as fb:
+            out = []
+            walk(json.load(fa), json.load(fb), "", out)
+        lines.append(f"{stem[:-5]}: " + ("every value identical" if not out else f"{len(out)} values differ"))
+        lines += out[:20] + ([f"  ... and {len(out) - 20} more"] if len(out) > 20 else [])
+        n_diff += len(out)
+    return lines, n_diff
 
 
 def claims_in(folder, renamed=False):
@@ -68,11 +110,16 @@ def main(argv=None):
     ap.add_argument("b", help="another one")
     ap.add_argument("--numbers", action="store_true", help="compare t, p and absence only (texts may differ)")
     ap.add_argument("--renamed", action="store_true", help="read a's claim ids through RENAMED (old -> new)")
+    ap.add_argument("--everything", action="store_true", help="compare every value of the JSON files (curves, "
+                    "per-network numbers, claims), all but the run's own times")
     args = ap.parse_args(argv)
+    if args.everything and (args.numbers or args.renamed):
+        ap.error("--everything compares every value as it is: leave out --numbers and --renamed")
     for folder in (args.a, args.b):
         if not glob.glob(os.path.join(folder, "[0-9][0-9]_*.json")):
             ap.error(f"{folder}: no NN_*.json files there")
-    lines, n_diff = compare(args.a, args.b, NUMBERS if args.numbers else FIELDS, args.renamed)
+    lines, n_diff = (everything(args.a, args.b) if args.everything else
+                     compare(args.a, args.b, NUMBERS if args.numbers else FIELDS, args.renamed))
     print("\n".join(lines))
     print(f"{'identical' if not n_diff else f'{n_diff} differences'}: {args.a} vs {args.b}")
     return 1 if n_diff else 0
