@@ -42,6 +42,18 @@ def out(tmp_path):
     return str(d)
 
 
+def test_an_underflowed_p_is_written_as_a_bound_not_zero(tmp_path, out):
+    from minifa.stats import p_text
+    assert p_text(0.0) == "p < 1e-300" and p_text(0.0123) == "p = 0.012" and p_text(2e-9, ".1e") == "p = 2.0e-09"
+    claims = [claim("fig9_huge", "A beats B", "A: 2 ± 0.01 (n=10000)", "one-sample t-test", 49.4, 0.0, True,
+                    "09_fake.png", "784-100-10")]
+    _fake_output(out, "09_fake", claims)
+    text = _report(tmp_path, [collect("09", exp("09_fake"), out, {"status": "ok", "rc": 0, "wall_s": 2.0})])
+    row = next(line for line in text.splitlines() if line.startswith("| 09 | fig9_huge"))
+    assert "| 49.4 | < 1e-300 |" in row
+    assert "t = 49.4, p < 1e-300;" in text and "p = 0;" not in text
+
+
 def test_claims_become_table_rows_with_their_verdicts(tmp_path, out):
     claims = [claim("fig9_yes", "A beats B", "A: 2 ± 1 (n=3); B: 1 ± 1 (n=3)", "two-sample t-test",
                     3.5, 0.001, True, "09_fake.png", "784-100-10, he init"),

@@ -8,7 +8,7 @@ in registry.py, it also carries panel, quote, kind, paper_test, verdict and, for
 paper tests, verdict_at_paper_level.
 """
 from ..settings import ALPHA, BORDERLINE
-from ..stats import fmt, ttest_1samp, ttest_ind, ttest_rel
+from ..stats import fmt, p_text, ttest_1samp, ttest_ind, ttest_rel
 from .registry import annotate
 
 KEYS = ("id", "claim", "ours", "test", "t", "p", "reproduced", "figure", "settings")
@@ -101,4 +101,4 @@ def verdict_line(c):
         v += f" ({c['kind']})"
     flag = "  (borderline p: may flip on another machine)" if borderline(c["p"]) else ""
     said = f"\n      {c['panel']}: \"{c['quote']}\"" if c.get("quote") else ""
-    return f"  [{v}] {c['id']}:{said}\n      ours: {c['ours']}; t = {c['t']:.2f}, p = {c['p']:.2e}{flag}"
+    return f"  [{v}] {c['id']}:{said}\n      ours: {c['ours']}; t = {c['t']:.2f}, {p_text(c['p'], '.2e')}{flag}"

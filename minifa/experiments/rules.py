@@ -20,7 +20,7 @@ import numpy as np  # host-side arithmetic only
 from .. import MLP, PAPER, backend, mean_angle, pretrain_noise, train
 from ..analysis import auc
 from ..datasets import subset
-from ..stats import describe
+from ..stats import describe, p_text
 from . import claims as C
 from .common import Log, every, load, seeds, sizes
 
@@ -131,7 +131,7 @@ def finding(id, where, said, a, b, names, larger=True, paired=False, unit="%", d
     c["test"] = c["test"].replace(" > ", " vs ").replace(" < ", " vs ") + " (two-sided)"   # a finding has no side
     what = up if c["p"] < C.ALPHA and c["reproduced"] else down if c["p"] < C.ALPHA else f"does not change {measure}"
     c["claim"] = (f"{where}: noise pretraining {what}: {names[0]} {np.mean(a):.{digits}f}{unit} vs "
-                  f"{names[1]} {np.mean(b):.{digits}f}{unit}, p = {c['p']:.2g}")
+                  f"{names[1]} {np.mean(b):.{digits}f}{unit}, {p_text(c['p'])}")
     return {**c, "beyond": True}
 
 

@@ -15,6 +15,7 @@ The same cells at any scale: python -m minifa.sweep (local processes or a Dask c
 """
 import numpy as np  # host-side arithmetic only
 
+from ..stats import p_text
 from ..sweep import engine
 from ..sweep.cell import run_cell
 from ..sweep.grid import build, config
@@ -74,7 +75,7 @@ def finding(id, where, said, a, b, names, larger=True, unit="%", digits=2):
     c["test"] = c["test"].replace(" > ", " vs ").replace(" < ", " vs ") + " (two-sided)"
     what = up if c["p"] < C.ALPHA and c["reproduced"] else down if c["p"] < C.ALPHA else f"does not change {measure}"
     c["claim"] = (f"{where}: noise pretraining {what}: {names[0]} {np.mean(a):.{digits}f}{unit} vs "
-                  f"{names[1]} {np.mean(b):.{digits}f}{unit}, p = {c['p']:.2g}")
+                  f"{names[1]} {np.mean(b):.{digits}f}{unit}, {p_text(c['p'])}")
     return {**c, "beyond": True}
 
 
@@ -107,7 +108,7 @@ def claims(numbers, cfg):
                           (f"g = {gs[-1]}", f"g = {gs[0]}"), unit=" points", ref="sensitivity")
             c["test"] = c["test"].replace(" > ", " vs ") + " (two-sided), per-network AUC gains w/ - w/o"
             c["claim"] = (f"n_noise {top}: the AUC gain from noise is {c['ours']} (init gain g = {gs[-1]} vs "
-                          f"{gs[0]}), p = {c['p']:.2g}")
+                          f"{gs[0]}), {p_text(c['p'])}")
             out.append({**c, "beyond": True})
     if not cells:
         out = [{**C.claim("sensitivity_map", "the sensitivity map of Fig. 2", "—", "not run", None, None, False,

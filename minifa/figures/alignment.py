@@ -1,5 +1,5 @@
 """Fig. 1e (angle histograms before and after Algorithm 1) and Fig. 1f (one bar per noise)."""
-from ..stats import ttest_1samp
+from ..stats import p_text, ttest_1samp
 from . import bars, figure
 
 
@@ -11,7 +11,7 @@ def draw(numbers, cfg):
     ax[0].axvline(90, color="k", ls=":")
     p = ttest_1samp(numbers["after"], 90.0)["p"]
     ax[0].set(xlabel="angle W_1^T vs B_1 per neuron (deg)", ylabel="neurons",
-              title=f"Fig. 1e  (one-sample p = {p:.1e})")
+              title=f"Fig. 1e  (one-sample {p_text(p, '.1e')})")
     ax[0].legend()
     extra = {f"{k} (extra)": v for k, v in numbers.get("after_offset", {}).items()}
     bars(ax[1], {**numbers["after_noise"], **extra}, "angle after noise training (deg)",

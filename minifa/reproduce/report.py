@@ -14,12 +14,18 @@ from ..experiments.claims import KEYS, borderline
 from ..experiments.registry import AMBIGUITIES, NOT_TESTED
 from .kinds import _level_tally, _statements, at_level, claims_of, counts_of, kind, tally, undefined
 from ..settings import ALPHA
+from ..stats import p_text
 from . import sensitivity
 
 
 def _cell(x):
     """Text safe inside a markdown table cell."""
     return str(x).replace("|", "\\|").replace("\n", " ").replace(" +- ", " ± ")
+
+
+def _p(p):
+    """A p-value for a table cell: _g's, or '< 1e-300' where it underflowed to 0.0 (stats.p_text)."""
+    return p_text(p, _g)[2:] if isinstance(p, float) else _g(p)
 
 
 def _g(x):
@@ -64,7 +70,7 @@ def _rows(results, out, rdir, kinds):
                 quote = f"“{c['quote']}”" if c.get("quote") else "—"
                 rows.append(f"| {r['num']} | {_cell(c['id'])} | {_cell(c['claim'])} | {_cell(c.get('panel', '—'))} | "
                             f"{_cell(quote)} | {_cell(c.get('paper_test', '—'))} | {_cell(c['ours'])} | "
-                            f"{_cell(c['test'])} | {_g(c['t'])} | {_g(c['p'])} | {verdict(c)} | {at_level(c)} | "
+                            f"{_cell(c['test'])} | {_g(c['t'])} | {_p(c['p'])} | {verdict(c)} | {at_level(c)} | "
                             f"[{_cell(c['figure'])}]({_link(out, rdir, c['figure'])}) |")
     return rows
 
@@ -214,7 +220,7 @@ def _section(r, out, rdir):
     for c in good:
         said = f"  \n  {c['panel']}, the paper: “{c['quote']}” ({c['kind']})" if c.get("quote") else ""
         L += [f"- **{_cell(c['id'])}**: {c['claim']}{said}  ",
-              f"  ours: {_cell(c['ours'])}; {c['test']}: t = {_g(c['t'])}, p = {_g(c['p'])}; "
+              f"  ours: {_cell(c['ours'])}; {c['test']}: t = {_g(c['t'])}, {p_text(c['p'], _g)}; "
               f"**{verdict(c).replace('**', '')}**" + (f"; at the paper's level: **{at_level(c)}**"
                                                          if c.get("verdict_at_paper_level") else "") + "."
               + ("" if shared else f"  \n  protocol: {c['settings']}")]

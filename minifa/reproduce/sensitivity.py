@@ -11,6 +11,8 @@ import glob
 import json
 import os
 
+from ..stats import p_text
+
 RUN = "run.json"     # a complete run's description: command, date, machine, choices, wall time
 
 
@@ -62,7 +64,7 @@ def _verdict(c):
     if c.get("absent"):
         return "absent"
     p = c.get("p")
-    text = ("reproduced" if c["reproduced"] else "not reproduced") + (f" (p = {p:.2g})" if isinstance(p, float) else "")
+    text = ("reproduced" if c["reproduced"] else "not reproduced") + (f" ({p_text(p)})" if isinstance(p, float) else "")
     level = c.get("verdict_at_paper_level")
     return text + (f", at the paper's level {level}" if level in ("reproduced", "not reproduced") else "")
 

@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
 
+from ..stats import p_text
 from .cell import run_cell
 
 CONNECT_S = 10          # seconds to reach a Dask scheduler
@@ -81,8 +82,8 @@ def stop(ex):
 def line(record):
     """A cell's progress line: its main outcomes, time and worker."""
     t = record["tests"]
-    return (f"AUC gain {t['auc_gain']['gain']:+.2f} (p = {t['auc_gain']['p']:.2g}), final accuracy gain "
-            f"{t['final_gain']['gain']:+.2f} (p = {t['final_gain']['p']:.2g}), ECE after data w/ - w/o "
+    return (f"AUC gain {t['auc_gain']['gain']:+.2f} ({p_text(t['auc_gain']['p'])}), final accuracy gain "
+            f"{t['final_gain']['gain']:+.2f} ({p_text(t['final_gain']['p'])}), ECE after data w/ - w/o "
             f"{t['ece_data']['gain']:+.2f}; {record['wall_s']:.1f} s on {record['ran_on']}")
 
 

@@ -10,6 +10,7 @@ import os
 
 import numpy as np  # host-side tables and plotting only
 
+from ..stats import p_text
 from .store import TMP, write_atomic
 
 # test key -> (what the square shows, unit); the tests are minifa/sweep/cell.py's
@@ -115,7 +116,7 @@ def table(key, cells, done, axes):
             row = []
             for x in cv:
                 t = done[where[(y, x)]]["tests"][key] if where.get((y, x)) in done else None
-                row.append("not run" if t is None else f"{t['gain']:+.2f}{stars(t['p'])} (p = {t['p']:.2g})")
+                row.append("not run" if t is None else f"{t['gain']:+.2f}{stars(t['p'])} ({p_text(t['p'])})")
             lines.append(f"| {y} | " + " | ".join(row) + " |")
         lines.append("")
     return lines
