@@ -69,9 +69,14 @@ def device(say):
     from . import kernels
     if backend.device == "cpu":
         numba = _version("numba")
-        say("Adam          " + (f"fused in one loop by Numba {numba} (kernels.py)" if kernels.fused() else
+        try:
+            fused = kernels.fused()
+        except (ValueError, RuntimeError) as e:   # MINIFA_FUSED mistyped, or =1 without Numba
+            say(f"Adam          NOT USABLE: {e}")
+            return False
+        say("Adam          " + (f"fused in one loop by Numba {numba} (kernels.py)" if fused else
             "NumPy's 13 passes (MINIFA_FUSED=0)" if numba else
-            "NumPy's 13 passes: pip install -e '.[fast]' (Numba) fuses them, the same numbers, ~5x faster"))
+            "NumPy's 13 passes: pip install -e '.[fast]' (Numba) fuses them, the same numbers, 3-5x faster"))
     return True
 
 
@@ -150,7 +155,7 @@ def _committed_speed():
     try:
         with open(path) as f:
             found = re.match(r"(\d+) µs per network-step", json.load(f).get("speed") or "")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         return None
     return f"{found.group(1)} µs" if found else None
 
@@ -171,7 +176,7 @@ def main(argv=None):
         print("NOT READY: install minifa's dependencies: pip install -e .")
         return 1
     if not device(say):
-        print("NOT READY: the device asked for (MINIFA_DEVICE) is not usable here")
+        print("NOT READY: the device or Adam asked for (MINIFA_DEVICE, MINIFA_FUSED) is not usable here")
         return 1
     ok &= datasets(say, required)
     notebooks(say)

@@ -6,7 +6,7 @@ scratch buffer, no allocation per step). tests/test_optim_noise.py checks they a
 Both update theta, a flat parameter buffer (MLP.theta holds every W and b), from gradients
 that tile it in order (MLP.gradients: every dW, then every db): no flat copy of them is made.
 On a CPU with Numba (the [fast] extra) `Adam.step` runs `_update`'s 13 operations fused in one
-loop (kernels.adam): the same bits, ~5x faster; `_update` stays the reference.
+loop (kernels.adam): the same bits, 3-5x faster; `_update` stays the reference.
 """
 from . import backend, checks, kernels
 
@@ -46,7 +46,8 @@ class Adam:
     """Adam with bias correction, in place; defaults as in the paper's PyTorch setting."""
 
     def __init__(self, lr=1e-4, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = checks.rate("lr", lr), beta1, beta2, eps
+        # Python floats: an np.float64 beta would make NumPy's passes compute in float64 (NEP 50)
+        self.lr, self.beta1, self.beta2, self.eps = checks.rate("lr", lr), float(beta1), float(beta2), float(eps)
         self.t, self.m, self.v, self.s = 0, None, None, None
 
     def step(self, theta, grads):

@@ -1,6 +1,7 @@
 """python -m minifa.reproduce.compare: the check that speed work changed no number. On copies of a
 committed result file, with one value altered at a time."""
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -36,7 +37,8 @@ def run(*args):
 
 def test_identical_folders_and_the_run_times_ignored(folders):
     a, b = folders
-    edit(b, lambda d: d.update(wall_s=d["wall_s"] + 1.0))           # a run's own time always differs
+    edit(b, lambda d: d.update(wall_s=d["wall_s"] + 1.0, timing_s={"noise": 3.0}))   # a run's own times
+    edit(a, lambda d: d.update(timing_s={"noise": 2.0}))
     for flags in ((), ("--numbers",), ("--everything",)):
         r = run(*flags, a, b)
         assert r.returncode == 0 and r.stdout.strip().endswith(f"identical: {a} vs {b}"), r.stdout
@@ -54,7 +56,7 @@ def test_everything_finds_one_changed_value_deep_in_a_curve(folders):
             if isinstance(x, dict):
                 stack += [(f"{where}.{k}", v) for k, v in x.items() if k != "claims"]
             elif isinstance(x, list) and x and isinstance(x[0], float):
-                x[0] = x[0] + 1e-12 * max(abs(x[0]), 1.0)    # the last bits only
+                x[0] = math.nextafter(x[0], math.inf)          # the last bit only
                 path = f"{where}[0]"
                 return
             elif isinstance(x, list):
@@ -92,3 +94,13 @@ def test_a_file_only_in_one_folder_is_a_difference(folders):
     shutil.copy(os.path.join(ROOT, "reproduction", "01_equations.json"), b / "01_equations.json")
     lines, n = compare.everything(str(a), str(b))
     assert n == 1 and lines[0] == f"01_equations: only in {b}"
+
+
+def test_everything_tells_zero_from_minus_zero_and_int_from_float(folders):
+    a, b = folders
+    edit(a, lambda d: d.update(extra=[0.0, 1, float("nan")]))
+    edit(b, lambda d: d.update(extra=[0.0, 1, float("nan")]))
+    assert run("--everything", a, b).returncode == 0                  # NaN equals NaN
+    edit(b, lambda d: d.update(extra=[-0.0, 1.0, float("nan")]))
+    r = run("--everything", a, b)
+    assert r.returncode == 1 and ".extra[0]: 0.0 -> -0.0" in r.stdout and ".extra[1]: 1 -> 1.0" in r.stdout, r.stdout

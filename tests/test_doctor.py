@@ -29,6 +29,9 @@ def test_ready_with_the_data_and_every_part_reported(tmp_path):
 
 
 def test_it_says_which_adam_runs():
+    r = doctor({"MINIFA_DEVICE": "cpu", "MINIFA_FUSED": "yes"})
+    assert r.returncode == 1 and "Adam          NOT USABLE: MINIFA_FUSED must be 0 or 1" in r.stdout, r.stdout
+    assert "Traceback" not in r.stderr
     r = doctor({"MINIFA_DEVICE": "cpu", "MINIFA_FUSED": "0"})
     assert "Adam          NumPy's 13 passes" in r.stdout, r.stdout
     try:

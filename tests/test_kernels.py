@@ -12,6 +12,7 @@ numba = pytest.importorskip("numba", reason="the fused Adam needs Numba (pip ins
 def cpu():
     """NumPy in float32 for each test (the fused loop is CPU-only), the previous device restored after."""
     saved = {k: vars(backend).get(k) for k in ("xp", "device", "dtype")}
+    backend.set_device("cpu")
     backend.set_dtype("float32")
     yield
     for k, v in saved.items():
@@ -87,3 +88,63 @@ def test_minifa_fused_flag(monkeypatch):
     monkeypatch.setenv("MINIFA_FUSED", "1")
     with pytest.raises(RuntimeError, match=r"pip install -e '.\[fast\]'"):
         kernels.fused()
+
+
+def test_adam_step_calls_the_fused_loop_on_every_gradient_array_whole(monkeypatch):
+    calls = []
+    real = kernels.adam
+    monkeypatch.setattr(kernels, "adam", lambda theta, g, *a: calls.append((theta.size, g.size)) or real(theta, g, *a))
+    monkeypatch.setenv("MINIFA_FUSED", "1")
+    net = MLP([784, 100, 10], seed=0)
+    Adam().step(net.theta, [np.ones_like(a) for a in list(net.W) + list(net.b)])
+    assert calls == [(78400, 78400), (1000, 1000), (100, 100), (10, 10)]   # one call per array, not CHUNK pieces
+    calls.clear()
+    monkeypatch.setenv("MINIFA_FUSED", "0")
+    Adam().step(net.theta, [np.ones_like(a) for a in list(net.W) + list(net.b)])
+    assert calls == []
+
+
+def test_gradients_of_another_dtype_take_the_numpy_passes(monkeypatch):
+    # float64 gradients on float32 parameters: NumPy computes g (1 - b1) in float64 before rounding,
+    # which the float32 loop would not; Adam.step then runs _update, so the bits stay the reference's
+    out = []
+    for fused in ("1", "0"):
+        monkeypatch.setenv("MINIFA_FUSED", fused)
+        rng = np.random.default_rng(2)
+        theta, opt = rng.standard_normal(1000).astype(np.float32), Adam(lr=1e-3)
+        for _ in range(20):
+            opt.step(theta, rng.standard_normal(1000) * 10.0 ** rng.integers(-6, 3, 1000))   # float64
+        out.append(theta)
+    assert np.array_equal(*out)
+
+
+def test_numpy_scalar_hyperparameters_are_read_as_python_floats(monkeypatch):
+    # an np.float64 beta would make NumPy's passes compute in float64 (a strong scalar, NEP 50) while
+    # the loop casts it to float32 first: Adam reads every hyperparameter as a Python float
+    out = []
+    for fused in ("1", "0"):
+        monkeypatch.setenv("MINIFA_FUSED", fused)
+        rng = np.random.default_rng(4)
+        theta = rng.standard_normal(1000).astype(np.float32)
+        opt = Adam(lr=np.float64(1e-3), beta1=np.float64(0.8), beta2=np.float64(0.99), eps=np.float64(1e-7))
+        for _ in range(20):
+            opt.step(theta, (rng.standard_normal(1000) * 10.0 ** rng.integers(-6, 3, 1000)).astype(np.float32))
+        out.append(theta)
+    assert np.array_equal(*out)
+
+
+def test_a_read_only_install_compiles_without_the_disk_cache(monkeypatch):
+    # Numba raises RuntimeError ("cannot cache ... no locator available") when no cache folder is
+    # writable; kernels._compile then compiles without caching instead of failing every step
+    real = numba.njit
+
+    def njit(**options):
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function '_adam_loop': no locator available for file")
+        return real(**options)
+    monkeypatch.setattr(numba, "njit", njit)
+    monkeypatch.delitem(kernels._KERNELS, "adam", raising=False)
+    theta, g = np.ones(5, np.float32), np.full(5, 0.5, np.float32)
+    kernels.adam(theta, g, np.zeros(5, np.float32), np.zeros(5, np.float32), 0.9, 0.999, 1e-8, 0.1, 0.1, 0.001)
+    assert np.allclose(theta, 1 - 0.1)                     # the first step moves lr * sign(g)
+    monkeypatch.delitem(kernels._KERNELS, "adam")           # the next test compiles (and caches) again

@@ -13,6 +13,7 @@ them (curves, per-network values, summaries), bit for bit, all but the times a r
 import argparse
 import glob
 import json
+import math
 import os
 import sys
 
@@ -45,7 +46,7 @@ def everything(a, b):
         elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
             for i, (p, q) in enumerate(zip(x, y)):
                 walk(p, q, f"{path}[{i}]", out)
-        elif x != y and not (_nan(x) and _nan(y)):
+        elif not _same(x, y):
             out.append(f"  {path}: {str(x)[:60]!s} -> {str(y)[:60]!s}")
 
     stems = sorted({os.path.basename(p) for f in (a, b) for p in glob.glob(os.path.join(f, "[0-9][0-9]_*.json"))})
@@ -76,6 +77,16 @@ def claims_in(folder, renamed=False):
 
 def _nan(x):
     return isinstance(x, float) and x != x
+
+
+def _same(x, y):
+    """Bit for bit, as JSON keeps them: the same type, and for floats the same value and sign
+    (0.0 is not -0.0, 1 is not 1.0), NaN equal to NaN."""
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, float):
+        return (_nan(x) and _nan(y)) or (x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
+    return x == y
 
 
 def compare(a, b, fields=FIELDS, renamed=False):
