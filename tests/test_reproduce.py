@@ -63,7 +63,7 @@ def test_claims_become_table_rows_with_their_verdicts(tmp_path, out):
     text = _report(tmp_path, [collect("09", exp("09_fake"), out, {"status": "ok", "rc": 0, "wall_s": 2.0})])
     rows = [line for line in text.splitlines() if line.startswith("| 09 | fig9_")]
     assert len(rows) == 2
-    assert "A beats B" in rows[0] and "| 3.5 |" in rows[0] and "0.001" in rows[0]
+    assert "A beats B" in rows[0] and "| 3.5 | 0.001 |" in rows[0]
     assert "| reproduced |" in rows[0] and "[09_fake.png](reproduction/09_fake.png)" in rows[0]
     assert "**did not reproduce**" in rows[1] and "C \\| D beats E" in rows[1]   # | escaped in a cell
     assert "| 09 09_fake | ok | 2.0 | cpu | 1 of 2 |" in text

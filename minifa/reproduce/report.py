@@ -25,7 +25,7 @@ def _cell(x):
 
 def _p(p):
     """A p-value for a table cell: _g's, or '< 1e-300' where it underflowed to 0.0 (stats.p_text)."""
-    return p_text(p, _g)[2:] if isinstance(p, float) else _g(p)
+    return "< 1e-300" if p == 0 else _g(p)
 
 
 def _g(x):
