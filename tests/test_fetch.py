@@ -349,7 +349,10 @@ def test_ctrl_c_on_the_real_command_during_a_download(tmp_path):
             f"sys.exit(main(['mnist', '--dest', {str(dest)!r}]))")
     env = dict(os.environ, MINIFA_QUIET="1", PYTHONPATH=str(REPO))
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                # SIGINT as a terminal gives it: an ignored SIGINT is inherited across exec
+                                # (the full suite's pytest process was seen with it ignored)
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def downloading():                                          # some bytes in the temp file
         try:
