@@ -73,9 +73,10 @@ EXPERIMENTS = {
                    n_probe=500)),
     "fig4": dict(                                                  # Fig. 4, App. C.6
         paper=dict(nets=P.n_nets, n_train=P.n_train, epochs=P.epochs,   # §4.2 protocol (Table B.1)
-                   n_noise=P.n_noise, n_test=10_000, dims=list(P.dims_deep), bp=True),   # Table C.1's net
+                   n_noise=P.n_noise, n_test=10_000, dims=list(P.dims_deep), bp=True,   # Table C.1's net
+                   n_curve=P.n_test),                              # ours: the curve's test images, Fig. 2's
         lab=dict(nets=5, epochs=30, bp=False),
-        quick=dict(nets=3, n_train=1000, epochs=3, n_noise=20_000, n_test=1000)),
+        quick=dict(nets=3, n_train=1000, epochs=3, n_noise=20_000, n_test=1000, n_curve=500)),
     "fig5": dict(                                                  # Fig. 5, App. D
         paper=dict(nets=P.n_nets, n_noise=P.n_noise, n_train=P.n_train,   # Table D.1
                    n_test=P.n_test, epochs=P.epochs, bp_adapt=True),      # Table D.1

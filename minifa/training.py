@@ -7,7 +7,10 @@ order from a stream seeded by (seed, its network seed), so network k trains exac
 MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the same batches
 (faster: one batch, one matrix product; but then the K are not independent samples).
 """
-from . import backend, checks, optim
+import os
+import sys
+
+from . import backend, checks, optim, store
 from .alignment import mean_angle
 from .noise import Noise, NoiseStream
 from .progress import Progress, labelled
@@ -69,11 +72,16 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
     label: what the progress line names first (e.g. the condition, "FA w/").
     Returns history {'examples', 'loss', 'angle<l>'} logged every `log_every` steps (entry 0:
     the untrained network on the first batch); `callback(net, hist)` runs after each entry,
-    entry 0 included."""
+    entry 0 included, and must only read them. With a store (store.py, MINIFA_STORE) a call
+    without callback whose every input an earlier call had takes that call's result."""
     n_examples = checks.whole("n_examples", n_examples)
     batch_size = checks.whole("batch_size", batch_size)
     log_every = checks.whole("log_every", log_every)
     noise, opt = noise or Noise(), optim.make(optimizer, lr)
+    k = store.folder() and store.key("noise", net, n_examples=n_examples, batch_size=batch_size, lr=lr, noise=noise,
+                                     optimizer=optimizer, seed=seed, log_every=log_every, shared_noise=shared_noise)
+    if k and callback is None and (kept := _from_store(k, net, label, "Algorithm 1", quiet)) is not None:
+        return kept
     stream = NoiseStream(noise, _streams(backend.rng, net, seed, shared_noise), n_examples,
                          batch_size, net.dims[0], net.dims[-1])
     bar, hist = Progress(labelled(label, "Algorithm 1", net), n_examples, quiet, unit=" noise examples"), {}
@@ -94,6 +102,18 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
                 if callback:
                     callback(net, hist)
                 bar.update(hist["examples"][-1], loss=backend.host.mean(loss))
+    if k:
+        store.save(k, net, hist)
+    return hist
+
+
+def _from_store(k, net, label, phase, quiet):
+    """The history kept under key k in the run's store (store.py), net set to its trained values,
+    with a line saying so; None where there is none."""
+    hist = store.load(k, net)
+    if hist is not None and not (quiet or os.environ.get("MINIFA_QUIET") == "1"):
+        print(f"[{labelled(label, phase, net)}] the same inputs were trained earlier in this run: "
+              "its networks and history taken from the run's store", file=sys.stderr, flush=True)
     return hist
 
 
@@ -137,7 +157,9 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     (unless train_metrics=False: a pass over the training set costs a third of an epoch),
     test loss and accuracy (with X_test), mean alignment angles. Pass `opt` (e.g.
     optim.Adam(lr)) to continue with an optimiser's state; `callback(net, hist)` runs after
-    each record, entry 0 included. label: what the progress line names first (the condition)."""
+    each record, entry 0 included, and must only read them. label: what the progress line names
+    first (the condition). With a store (store.py, MINIFA_STORE) a call without callback and opt
+    whose every input an earlier call had takes that call's result."""
     X, y = checks.data(net, X, y)
     if X_test is None and y_test is not None:
         raise ValueError("y_test given without X_test: pass both to record test loss and accuracy")
@@ -146,6 +168,12 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     epochs, batch_size = checks.whole("epochs", epochs, low=0), checks.whole("batch_size", batch_size)
     record_every = checks.whole("record_every", record_every)
     orders = _streams(backend.host_rng, net, seed, shared_order)   # on the host: CuPy's Generator has
+    k = opt is None and store.folder() and store.key(
+        "data", net, X=X, y=y, X_test=X_test, y_test=y_test, epochs=epochs, batch_size=batch_size, lr=lr,
+        optimizer=optimizer, seed=seed, shared_order=shared_order, record_every=record_every,
+        train_metrics=train_metrics)
+    if k and callback is None and (kept := _from_store(k, net, label, "training", quiet)) is not None:
+        return kept
     opt, n, hist = opt or optim.make(optimizer, lr), X.shape[-2], {}   # no permutation; moved once an epoch
     bar = Progress(labelled(label, "training", net), epochs, quiet, unit=" epochs")
 
@@ -172,4 +200,6 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
                 record(epoch)
                 bar.update(epoch, **{k: backend.host.mean(hist[k][-1]) for k in ("train_loss", "test_acc")
                                      if k in hist and len(hist[k]) == len(hist["epoch"])})
+    if k:
+        store.save(k, net, hist)
     return hist

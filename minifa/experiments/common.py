@@ -131,6 +131,13 @@ def every(cfg):
     return 2 if cfg.epochs >= 50 else 1
 
 
+def noise_log_every(cfg):
+    """Steps between records of Algorithm 1 where a tutorial keeps no record of its own: Fig. 2's,
+    40 through the run. The same everywhere, so that the same networks are the same call
+    (and, in a reproduction, trained once: minifa/store.py)."""
+    return max(1, -(-cfg.n_noise // 64) // 40)
+
+
 def seeds(cfg, n):
     """The seeds of n independent networks: cfg.seed, cfg.seed + 1, ..."""
     return [cfg.seed + k for k in range(n)]

@@ -20,7 +20,7 @@ from .. import MLP, PAPER, backend, evaluate, mean_angle, pretrain_noise, train
 from ..analysis import auc, pca_trajectory, weight_distance
 from ..datasets import subset
 from ..stats import describe
-from .common import Log, every, load, seeds, sizes
+from .common import Log, every, load, noise_log_every, seeds, sizes
 from .fig2_claims import claims, end  # noqa: F401 (fig2.claims, fig2.end: the claims live in fig2_claims.py)
 
 NAME, NUM, STEM = "fig2", "04", "04_fast_learning"
@@ -81,7 +81,7 @@ def phase(cfg, net, data=None, noise_seed=None, w1=False, label=None):
         x = np.zeros(1)
     elif data is None:
         hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed if noise_seed is None else noise_seed,
-                              lr=cfg.lr, callback=cb, log_every=max(1, -(-cfg.n_noise // 64) // 40), label=label)
+                              lr=cfg.lr, callback=cb, log_every=noise_log_every(cfg), label=label)
         x = np.asarray(hist["examples"], float)
     else:
         hist = train(net, data[0], data[1], X_test=data[2], y_test=data[3], epochs=cfg.epochs, seed=cfg.seed,

@@ -10,7 +10,7 @@ from .. import MLP, PAPER, backend, pretrain_noise, train
 from ..analysis import (effective_rank, generalization_error, gram_effective_rank, hidden_features,
                         neuron_gram_effective_rank, neuron_gram_matrix, silent_neurons)
 from . import claims as C
-from .common import seeds
+from .common import noise_log_every, seeds
 
 CLASSES, DEPTH = 10, len(PAPER.dims_deep) - 1     # DEPTH 3: "network depth: 3" (App. C.1)
 
@@ -56,7 +56,8 @@ class Pretrained(dict):
         def log(net, hist):        # Fig. 3d: (examples seen, effective rank of each W_l), depth 3 only
             self.erank_log.append([hist["examples"][-1]] + [backend.to_host(effective_rank(W)) for W in net.W])
         pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=log if depth == DEPTH else None,
-                       label="FA w/", log_every=max(1, -(-cfg.n_noise // 64) // (5 if cfg.size == "quick" else 25)))
+                       label="FA w/", log_every=max(1, -(-cfg.n_noise // 64) // (5 if cfg.size == "quick" else 25))
+                       if depth == DEPTH else noise_log_every(cfg))      # no record kept: Fig. 2's call
         self[depth] = net
         return net
 

@@ -22,7 +22,7 @@ from ..analysis import auc
 from ..datasets import subset
 from ..stats import describe, p_text
 from . import claims as C
-from .common import Log, every, load, seeds, sizes
+from .common import Log, every, load, noise_log_every, seeds, sizes
 
 NAME, NUM, STEM = "rules", "09", "09_other_rules"
 TITLE = __doc__.strip().splitlines()[0]
@@ -73,7 +73,7 @@ def rule_run(cfg, rule, dims, data):
     w = MLP(dims, rule=rule, seed=seeds(cfg, cfg.nets), init=cfg.init)
     wo = w.copy()                                              # the same networks, never shown noise
     out = {"angle": {"before": angles(w)}, "norm": {"before": norms(w, cfg.nets)}}
-    pretrain_noise(w, n_examples=cfg.n_noise, seed=cfg.seed, log_every=1000, label=f"{rule} w/")
+    pretrain_noise(w, n_examples=cfg.n_noise, seed=cfg.seed, log_every=noise_log_every(cfg), label=f"{rule} w/")
     out["angle"]["noise"], out["norm"]["noise"] = angles(w), norms(w, cfg.nets)
     for c, net in (("w/o", wo), ("w/", w)):
         out[c] = learn(cfg, net, data, label=f"{rule} {c}")

@@ -14,6 +14,8 @@ move into place only when every experiment ran; a failed or interrupted run (Ctr
 workers within seconds, exit 130) leaves the previous report as it was and says where its
 partial results are. Only a complete run at the paper's settings may write the committed
 report (REPRODUCTION*.md, reproduction/): a partial, --lab or --quick run refuses to, unless --force.
+The workers share a store of trained networks for the run (minifa/store.py, a temporary folder
+removed at its end): a training whose every input another worker already trained is not run twice.
 """
 import argparse
 import datetime
@@ -21,6 +23,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -178,6 +181,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
         print(f"report: {report}")
         return 0
     stage = make_stage(out)
+    store = tempfile.TemporaryDirectory(prefix="minifa-store-")   # the run's trained networks (store.py), then gone
     runs, pool, sigint = {}, ThreadPoolExecutor(max_workers=args.jobs), signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, signal.default_int_handler)   # even where a shell started us with SIGINT ignored
     try:
@@ -189,7 +193,8 @@ def _run(args, found, nums, size, out, report, argv, t_start):
                 cmd = jobs.command(num, stage, size, args.init, getattr(exp, "TAKES_INIT", False))
                 cmd += ["--scaling", args.scaling] if args.scaling and getattr(exp, "DATA", ()) else []
                 futures[pool.submit(jobs.run_job, cmd, os.path.join(stage, "logs", exp.STEM + ".log"),
-                                    args.timeout, args.jobs == 1, jobs.child_env(args.threads, args.jobs))] = num
+                                    args.timeout, args.jobs == 1,
+                                    jobs.child_env(args.threads, args.jobs, store.name))] = num
             for f in as_completed(futures):
                 num = futures[f]
                 runs[num] = f.result()
@@ -205,6 +210,7 @@ def _run(args, found, nums, size, out, report, argv, t_start):
     finally:
         pool.shutdown(wait=True)
         jobs.reset()
+        store.cleanup()
         signal.signal(signal.SIGINT, sigint)
     results = [collect(n, found[n], stage, runs.get(n)) for n in nums]
     info.update(speed=speed(), wall=time.perf_counter() - t_start)

@@ -1,0 +1,148 @@
+"""The run's store of trained networks (minifa/store.py): a training call whose every input an
+earlier call had takes that call's result, which is exactly what training again gives; any
+changed input trains anew; a call with a callback or an optimiser's state never reads it; an
+entry is never half-written. And the tutorials whose networks are another's (6's are 4's
+App. B.3, 9's are 4's Fig. 2) make the very same calls, so a reproduction trains them once."""
+import os
+import pickle
+
+import numpy as np
+import pytest
+from data_helpers import real_mirror
+
+from minifa import MLP, backend, optim, pretrain_noise, store, train, training
+from minifa.experiments import common, fig2, fig4, rules
+from minifa.reproduce import jobs
+
+
+@pytest.fixture
+def kept(tmp_path, monkeypatch):
+    """A store in a fresh folder, and a list of the calls it answered (training._from_store)."""
+    monkeypatch.setenv("MINIFA_STORE", str(tmp_path / "store"))
+    hits, real = [], training._from_store
+
+    def spy(k, net, label, phase, quiet):
+        hist = real(k, net, label, phase, quiet)
+        if hist is not None:
+            hits.append(phase)
+        return hist
+    monkeypatch.setattr(training, "_from_store", spy)
+    return hits
+
+
+def data(seed=0, n=120):
+    r = np.random.default_rng(seed)
+    return r.standard_normal((n, 12)).astype(np.float32), r.integers(0, 10, n)
+
+
+def both(rule="fa", X=None, y=None, lr=1e-3, seed=0, callback=None, nets=(3, 4)):
+    """Algorithm 1, then data, on a fresh stack: (net, noise history, data history)."""
+    X, y = (X, y) if X is not None else data()
+    net = MLP([12, 8, 10], rule=rule, seed=list(nets))
+    h1 = pretrain_noise(net, n_examples=640, lr=lr, log_every=3, quiet=True, callback=callback, seed=seed)
+    h2 = train(net, X, y, epochs=2, lr=lr, X_test=X[:40], y_test=y[:40], quiet=True, callback=callback, seed=seed)
+    return net, h1, h2
+
+
+def same(a, b):
+    (na, *ha), (nb, *hb) = a, b
+    return (backend.to_host(na.theta) == backend.to_host(nb.theta)).all() and ha == hb and \
+        all((backend.to_host(p) == backend.to_host(q)).all() for p, q in zip(na.B, nb.B))
+
+
+@pytest.mark.parametrize("rule", ["fa", "bp", "kp", "dfa"])
+def test_a_repeated_call_takes_the_kept_result_which_equals_training_again(kept, monkeypatch, rule):
+    first = both(rule)
+    assert kept == [] and len(os.listdir(os.environ["MINIFA_STORE"])) == 2
+    steps = []
+    monkeypatch.setattr(training, "step", lambda *a: steps.append(1))       # a hit must not train
+    second = both(rule)
+    assert kept == ["Algorithm 1", "training"] and steps == []
+    assert same(first, second)
+    monkeypatch.undo()                                                       # no store, real steps
+    assert same(first, both(rule))
+
+
+@pytest.mark.parametrize("change", ["lr", "seed", "nets"])
+def test_a_changed_setting_trains_anew(kept, change):
+    base = both()
+    other = both(**{"lr": dict(lr=2e-3), "seed": dict(seed=1), "nets": dict(nets=(3, 5))}[change])
+    assert kept == [] and not same(base, other)
+
+
+def test_changed_data_or_starting_values_train_anew(kept):
+    base = both()
+    X, y = data()
+    X[70, 3] += 0.5                                                          # one training value (not a test one)
+    other = both(X=X, y=y)
+    assert kept == ["Algorithm 1"] and not same(base, other)                 # the noise phase is the same call
+    net = MLP([12, 8, 10], seed=[3, 4])                                      # same seeds, other starting values
+    net.W[0][0, 0, 0] += 1.0
+    pretrain_noise(net, n_examples=640, lr=1e-3, log_every=3, quiet=True)
+    assert kept == ["Algorithm 1"]
+
+
+def test_a_call_with_a_callback_writes_but_never_reads(kept):
+    both()
+    seen = []
+    both(callback=lambda net, hist: seen.append(len(hist.get("examples", hist.get("epoch")))))
+    assert kept == [] and len(seen) > 4                                      # called at every record
+
+
+def test_a_continued_optimiser_neither_reads_nor_writes(kept):
+    X, y = data()
+    net = MLP([12, 8, 10], seed=[3, 4])
+    train(net, X, y, epochs=1, quiet=True, opt=optim.Adam(1e-3))
+    assert not os.path.exists(os.environ["MINIFA_STORE"]) and kept == []
+
+
+def test_no_store_no_files(tmp_path, monkeypatch):
+    monkeypatch.delenv("MINIFA_STORE", raising=False)
+    monkeypatch.setattr(store, "save", lambda *a: pytest.fail("saved without a store"))
+    monkeypatch.setattr(store, "load", lambda *a: pytest.fail("read without a store"))
+    both()
+
+
+def test_an_interrupted_write_leaves_nothing(kept, monkeypatch):
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pickle, "dump", boom)
+    with pytest.raises(KeyboardInterrupt):
+        both()
+    assert os.listdir(os.environ["MINIFA_STORE"]) == []                     # no entry, no .part file
+
+
+def test_the_run_gives_its_workers_one_store_unless_the_user_named_one(monkeypatch):
+    monkeypatch.delenv("MINIFA_STORE", raising=False)
+    assert jobs.child_env(store="/tmp/run-store")["MINIFA_STORE"] == "/tmp/run-store"
+    assert "MINIFA_STORE" not in jobs.child_env()
+    monkeypatch.setenv("MINIFA_STORE", "/mine")
+    assert jobs.child_env(store="/tmp/run-store")["MINIFA_STORE"] == "/mine"
+
+
+TINY = dict(nets=2, n_noise=640, epochs=2, n_train=100, n_test=100)
+
+
+@pytest.fixture
+def mnist(monkeypatch):
+    monkeypatch.setenv("MINIFA_MIRROR", str(real_mirror()))
+
+
+def test_tutorial_6_trains_tutorial_4s_app_b3_networks_once(kept, mnist, monkeypatch):
+    cfg4 = common.settings("fig4", "quick", **TINY, n_curve=100, bp=True)
+    where = os.environ["MINIFA_STORE"]
+    monkeypatch.delenv("MINIFA_STORE")
+    alone = fig4.run(cfg4)                                                   # no store: trained here
+    monkeypatch.setenv("MINIFA_STORE", where)
+    fig2.run(common.settings("fig2", "quick", **TINY, appB_nets=2, experiments=["App. B.3"], appB_order=False))
+    assert kept == []
+    shared = fig4.run(cfg4)
+    assert kept == ["Algorithm 1", "training", "training", "training"]      # FA w/'s noise; BP, FA w/o, FA w/
+    assert common.jsonable(shared) == common.jsonable(alone)
+
+
+def test_tutorial_9s_fa_and_bp_networks_are_fig_2s(kept, mnist):
+    fig2.run(common.settings("fig2", "quick", **TINY, experiments=["Fig. 2"], appB_order=False))
+    out = rules.run(common.settings("rules", "quick", **TINY, rules=["fa"]))
+    assert kept == ["training", "Algorithm 1", "training", "training"]      # BP; FA w/'s noise; FA w/o, FA w/
+    assert out["runs"]["2layer"]["fa"]["w/"]["auc"].shape == (2,)
