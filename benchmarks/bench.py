@@ -24,6 +24,8 @@ import time
 
 from minifa import MLP, backend, pretrain_noise, train
 
+os.environ.pop("MINIFA_STORE", None)   # timings: never a result kept by a reproduction's store (minifa/store.py)
+
 DIMS = [784, 100, 10]
 
 

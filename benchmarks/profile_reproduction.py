@@ -29,6 +29,8 @@ import sys
 import threading
 import time
 
+os.environ.pop("MINIFA_STORE", None)   # timings: never a result kept by a reproduction's store (minifa/store.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 

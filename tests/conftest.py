@@ -12,6 +12,7 @@ import pytest
 from minifa import backend
 
 os.environ.setdefault("MINIFA_QUIET", "1")
+os.environ.pop("MINIFA_STORE", None)   # a reproduction's store of trained networks: never in a test unless it sets one
 
 
 def _gpu_usable():

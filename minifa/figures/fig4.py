@@ -26,7 +26,7 @@ def draw(numbers, cfg):
         band(ax[0], numbers["test_acc_curve"][c]["epoch"], numbers["test_acc"][c], c)
     integer_ticks(ax[0])
     ax[0].set(xlabel="epoch", ylabel="MNIST test accuracy (%)",
-              title=f"training on MNIST (mean ± sd; {cfg.n_curve} test images)", ylim=(0, 100))
+              title="training on MNIST (mean ± sd" + (f"; {cfg.n_curve} test images)" if hasattr(cfg, "n_curve") else ")"), ylim=(0, 100))
     ax[0].legend()
     names, w = list(acc[conds[0]]), 0.27
     for i, c in enumerate(conds):

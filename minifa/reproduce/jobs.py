@@ -30,7 +30,7 @@ def child_env(threads=None, jobs=1, store=None):
     """The child's environment: the same minifa as this process (an installed package, or the
     checkout it was imported from), no screen, BLAS threads when asked, when the jobs run at
     once leave no core free, the noise drawn in the training loop (threads.noise_thread), and
-    the run's store of trained networks (minifa/store.py), unless MINIFA_STORE names one."""
+    the run's store of trained networks (minifa/store.py; the run's own, whatever MINIFA_STORE says)."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(minifa.__file__)))
     env = {**os.environ, "MPLBACKEND": "Agg",
            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
@@ -38,7 +38,7 @@ def child_env(threads=None, jobs=1, store=None):
         env.update({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
     if jobs >= (os.cpu_count() or 1) and "MINIFA_NOISE_THREAD" not in os.environ:
         env["MINIFA_NOISE_THREAD"] = "0"
-    if store and not os.environ.get("MINIFA_STORE"):
+    if store:
         env["MINIFA_STORE"] = store
     return env
 
