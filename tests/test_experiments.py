@@ -171,3 +171,25 @@ def test_the_settings_line_joins_its_parts_without_a_leading_separator(tmp_path)
     line = Session(fig2, ["--quick", "--out", str(tmp_path)]).settings_text
     assert line.startswith("500 train / 500 test images") and line.endswith(
         "; inputs: standardised by the training set's mean and std per colour channel")
+
+
+def test_without_noise_fa_w_takes_fa_wos_training_which_is_what_training_it_gives(monkeypatch):
+    """n_noise = 0 (a sensitivity-map cell): FA w/ is FA w/o (same W, B, rule and data order), so
+    fig2 copies FA w/o's result instead of training the same networks twice; training them gives
+    the same bits."""
+    from data_helpers import real_mirror
+
+    from minifa import MLP
+    from minifa.experiments import common, fig2
+    monkeypatch.setenv("MINIFA_MIRROR", str(real_mirror()))
+    cfg = settings("fig2", "quick", nets=2, n_noise=0, epochs=2, n_train=100, n_test=100)
+    calls, real, seen = [], fig2.phase, {}
+    monkeypatch.setattr(fig2, "phase", lambda *a, **k: (calls.append(k.get("label")), real(*a, **k))[1])
+    out = fig2.experiment(cfg, common.Log(cfg), "mnist", (784, 100, 10), 2, bp=False, order=False,
+                          probe=lambda stage, net, data: seen.update({stage: (net.copy(), data)}))
+    assert calls == ["FA w/", "FA w/o"]                   # the untrained record, then FA w/o's training only
+    fresh = MLP((784, 100, 10), rule="fa", seed=[0, 1], init=cfg.init)
+    again = real(cfg, fresh, seen["FA w/"][1], label="FA w/")
+    assert (fresh.theta == seen["FA w/"][0].theta).all()
+    for k, v in again.items():
+        np.testing.assert_array_equal(out["FA w/"][k], v, err_msg=k)

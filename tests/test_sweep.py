@@ -255,3 +255,13 @@ def test_tutorial_10_is_an_experiment_the_reproduction_does_not_run():
     assert first == f"# # {exp.TITLE.rstrip('.')}"
     lab = exp.SIZES["lab"]
     assert len(exp.cells_of(lab)) == 9 and exp.cells_of(lab)[0]["size"] == "lab"
+
+
+def test_an_in_process_sweep_leaves_the_signal_handlers_as_it_found_them(tmp_path, monkeypatch):
+    """main() sets SIGTERM to stop like Ctrl-C while its cells run, and puts it back: a program (or
+    the test suite) that calls it keeps its own handlers."""
+    from data_helpers import real_mirror
+    monkeypatch.setenv("MINIFA_MIRROR", str(real_mirror()))
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    assert main(["--grid", "n_noise=0", *TINY, "--out", str(tmp_path / "out")]) == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before

@@ -14,6 +14,8 @@ Beyond the paper, for the sensitivity map (minifa.sweep): init_gain (W, B ~ N(0,
 init's own law), lr, rule (FA w/o and w/'s: fa, dfa, sign, kp), hidden (every hidden layer's width), all
 defaulting to the paper's; n_noise = 0 skips Algorithm 1 (FA w/ is then FA w/o).
 """
+import copy
+
 import numpy as np  # host-side statistics only
 
 from .. import MLP, PAPER, backend, evaluate, mean_angle, pretrain_noise, train
@@ -110,7 +112,12 @@ def experiment(cfg, log, key, dims, n, bp=True, order=True, w1=False, probe=None
     out = {"noise": phase(cfg, nets["FA w/"], w1=w1, label="FA w/"),
            "B1": backend.to_host(nets["FA w/"].B[1][0]).T.ravel()}
     probe("noise", nets["FA w/"], data)
-    out.update({c: phase(cfg, net, data, w1=w1, label=c) for c, net in nets.items()})
+    for c, net in nets.items():
+        if c == "FA w/" and cfg.n_noise == 0:       # no Algorithm 1: FA w/ is FA w/o (same W, B, rule, data order),
+            net.theta[...] = nets["FA w/o"].theta   # so training it again would give the same bits: FA w/o's result
+            out[c] = copy.deepcopy(out["FA w/o"])
+        else:
+            out[c] = phase(cfg, net, data, w1=w1, label=c)
     for c, net in nets.items():
         probe(c, net, data)
     if order:

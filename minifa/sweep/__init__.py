@@ -103,7 +103,7 @@ def sweep(args, out, meta, cells):
     print(f"{meta['experiment']} ({meta['part']}), size {meta['size']}: {len(cells)} cells, "
           f"{len(cells) - len(todo)} finished already, {len(todo)} to run on {where}", flush=True)
     t0, failed, status = time.perf_counter(), {}, None
-    signal.signal(signal.SIGTERM, signal.default_int_handler)      # SIGTERM stops like Ctrl-C
+    sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)      # SIGTERM stops like Ctrl-C
     try:
         _, failed = engine.run(todo, ex, on_record=lambda r: store.save(out, r), say=lambda s: print(s, flush=True))
         ex.shutdown(wait=True)
@@ -113,6 +113,8 @@ def sweep(args, out, meta, cells):
         engine.stop(ex)
         print("interrupted: the finished cells are saved; rerun the same command to go on", file=sys.stderr)
         status = 130
+    finally:
+        signal.signal(signal.SIGTERM, sigterm)                    # as it was: main() may run inside a program
     meta.update(wall_s=time.perf_counter() - t0, host=engine.host(), where=where)
     store.write_atomic(os.path.join(out, "sweep.json"), json.dumps(meta, indent=1))
     done = store.finished(out)
