@@ -5,8 +5,8 @@ and BP networks are Fig. 2's (tutorial 4), tutorial 6's are App. B.3's, tutorial
 at depth 2 is Fig. 2's. `python -m minifa.reproduce` runs them in separate processes, so it
 gives its workers one temporary folder, MINIFA_STORE, removed at the run's end. There,
 pretrain_noise and train (training.py) keep what each call returns (the history) and the
-network's trained values (theta); a later call whose every input is the same takes them instead
-of training again. There is no lock: two workers asking for the same training at the same time
+network's trained values (theta); a later call without a callback whose every input is the
+same takes them instead of training again. There is no lock: two workers asking for the same training at the same time
 both train it (the same bits; the second write replaces the first). Without MINIFA_STORE (the
 library's default) nothing is kept or read; timings (machine.speed, doctor, the benchmark) run
 with off().
