@@ -15,7 +15,7 @@ class Progress:
 
     def __init__(self, label, total, quiet=False, every=5.0, unit=""):
         self.label, self.total, self.every, self.unit = label, total, every, unit
-        self.quiet = quiet or os.environ.get("MINIFA_QUIET") == "1"
+        self.quiet = is_quiet(quiet)
         self.t0 = self.last = time.perf_counter()
 
     def update(self, done, **stats):
@@ -27,6 +27,11 @@ class Progress:
         extra = "".join(f"  {k} {v:.4g}" for k, v in stats.items())
         print(f"[{self.label}] {done:,}/{self.total:,}{self.unit}{extra}  ({elapsed:.0f}s{left})",
               file=sys.stderr, flush=True)
+
+
+def is_quiet(quiet=False):
+    """Whether progress lines stay silent: asked (quiet), or MINIFA_QUIET=1."""
+    return quiet or os.environ.get("MINIFA_QUIET") == "1"
 
 
 def labelled(label, phase, net):

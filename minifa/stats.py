@@ -19,13 +19,15 @@ def fmt(a, unit="", digits=2, sep="+-"):
     return f"{d['mean']:.{digits}f}{unit} {sep} {d['sd']:.{digits}f}{unit} (n={d['n']})"
 
 
-def p_text(p, spec=".2g"):
+def p_text(p, spec=".2g", named=True):
     """'p = 0.012' (spec: a format spec, or a function of p giving its text), or 'p < 1e-300'
     where the p-value underflowed to 0.0 (scipy's t-tests do below ~1e-308, e.g. t = 49 over
-    n = 10,000): a p-value is never 0."""
+    n = 10,000): a p-value is never 0. named=False: the value alone, for a table's p column
+    ('0.012', '< 1e-300')."""
     if p == 0:
-        return "p < 1e-300"
-    return f"p = {spec(p) if callable(spec) else format(p, spec)}"
+        return "p < 1e-300" if named else "< 1e-300"
+    value = spec(p) if callable(spec) else format(p, spec)
+    return f"p = {value}" if named else value
 
 
 def ttest_1samp(a, popmean):

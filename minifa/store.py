@@ -6,17 +6,17 @@ at depth 2 is Fig. 2's. `python -m minifa.reproduce` runs them in separate proce
 gives its workers one temporary folder, MINIFA_STORE, removed at the run's end. There,
 pretrain_noise and train (training.py) keep what each call returns (the history) and the
 network's trained values (theta); a later call without a callback whose every input is the
-same takes them instead of training again. There is no lock: two workers asking for the same training at the same time
-both train it (the same bits; the second write replaces the first). Without MINIFA_STORE (the
-library's default) nothing is kept or read; timings (machine.speed, doctor, the benchmark) run
-with off().
+same takes them instead of training again. There is no lock: two workers asking for the same
+training at the same time both train it (the same bits; the second write replaces the first).
+Without MINIFA_STORE (the library's default) nothing is kept or read; timings (machine.speed,
+doctor, the benchmark) run with off().
 
 "Every input" is the key (key()): the network's values (W, b, B), its shape, rule, seeds and
 dtype, the data's values (sha256 of the arrays' bytes), every setting of the call, the device
 and array module, what chooses the arithmetic (fused Adam or not, one-GEMM paths, the BLAS
-library, version, CPU architecture and thread settings, NumPy's version) and minifa's source. A call with
-a callback writes its entry but never reads one: its callback must see the network at every
-record (callbacks must only read the network and history, as minifa's all do). A call
+library, version, CPU architecture and thread settings, NumPy's version) and minifa's source.
+A call with a callback writes its entry but never reads one: its callback must see the network
+at every record (callbacks must only read the network and history, as minifa's all do). A call
 continuing an optimiser (train(opt=...)) neither reads nor writes. An entry is written whole (a
 temporary file renamed into place): a reader sees all of it or none; a failed write (a full
 disk) is reported and training goes on.
@@ -86,7 +86,7 @@ def source_hash():
 
 
 def _feed(h, value):
-    """Add `value` to the hash h without ambiguity: arrays by dtype, shape and bytes (host copy),
+    """Add `value` to the hash h without ambiguity: arrays by dtype, shape and bytes (on the host),
     containers item by item, anything else by its repr (numbers, strings, None, dataclasses)."""
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         a = backend.host.ascontiguousarray(backend.to_host(value))     # no copy when it already is
@@ -114,7 +114,7 @@ def net_state(net):
 
 def key(kind, net, **inputs):
     """The hex key of one training call: kind ('noise' or 'data'), the network's state, the
-    call's inputs, the device and dtype, and minifa's source."""
+    call's inputs, the device and dtype, the arithmetic (arithmetic()) and minifa's source."""
     h = hashlib.sha256()
     _feed(h, {"kind": kind, "net": net_state(net), "inputs": inputs, "device": backend.device,
               "dtype": backend.host.dtype(backend.dtype).str, "arithmetic": arithmetic(), "source": source_hash()})

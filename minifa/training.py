@@ -7,13 +7,12 @@ order from a stream seeded by (seed, its network seed), so network k trains exac
 MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the same batches
 (faster: one batch, one matrix product; but then the K are not independent samples).
 """
-import os
 import sys
 
 from . import backend, checks, optim, store
 from .alignment import mean_angle
 from .noise import Noise, NoiseStream
-from .progress import Progress, labelled
+from .progress import Progress, is_quiet, labelled
 from .settings import PAPER
 from .threads import blas_threads
 
@@ -111,7 +110,7 @@ def _from_store(k, net, label, phase, quiet):
     """The history kept under key k in the run's store (store.py), net set to its trained values,
     with a line saying so; None where there is none."""
     hist = store.load(k, net)
-    if hist is not None and not (quiet or os.environ.get("MINIFA_QUIET") == "1"):
+    if hist is not None and not is_quiet(quiet):
         print(f"[{labelled(label, phase, net)}] the same inputs were trained earlier in this run: "
               "its networks and history taken from the run's store", file=sys.stderr, flush=True)
     return hist

@@ -45,6 +45,7 @@ def out(tmp_path):
 def test_an_underflowed_p_is_written_as_a_bound_not_zero(tmp_path, out):
     from minifa.stats import p_text
     assert p_text(0.0) == "p < 1e-300" and p_text(0.0123) == "p = 0.012" and p_text(2e-9, ".1e") == "p = 2.0e-09"
+    assert p_text(0.0, named=False) == "< 1e-300" and p_text(0.0123, named=False) == "0.012"
     claims = [claim("fig9_huge", "A beats B", "A: 2 ± 0.01 (n=10000)", "one-sample t-test", 49.4, 0.0, True,
                     "09_fake.png", "784-100-10")]
     _fake_output(out, "09_fake", claims)

@@ -23,11 +23,6 @@ def _cell(x):
     return str(x).replace("|", "\\|").replace("\n", " ").replace(" +- ", " ± ")
 
 
-def _p(p):
-    """A p-value for a table cell: _g's, or '< 1e-300' where it underflowed to 0.0 (stats.p_text)."""
-    return "< 1e-300" if p == 0 else _g(p)
-
-
 def _g(x):
     """A number for the report: 3 significant digits, small p-values in e-notation."""
     try:
@@ -70,7 +65,7 @@ def _rows(results, out, rdir, kinds):
                 quote = f"“{c['quote']}”" if c.get("quote") else "—"
                 rows.append(f"| {r['num']} | {_cell(c['id'])} | {_cell(c['claim'])} | {_cell(c.get('panel', '—'))} | "
                             f"{_cell(quote)} | {_cell(c.get('paper_test', '—'))} | {_cell(c['ours'])} | "
-                            f"{_cell(c['test'])} | {_g(c['t'])} | {_p(c['p'])} | {verdict(c)} | {at_level(c)} | "
+                            f"{_cell(c['test'])} | {_g(c['t'])} | {p_text(c['p'], _g, named=False)} | {verdict(c)} | {at_level(c)} | "
                             f"[{_cell(c['figure'])}]({_link(out, rdir, c['figure'])}) |")
     return rows
 
