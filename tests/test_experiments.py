@@ -146,6 +146,32 @@ def test_input_scaling_is_explicit_and_standardises_per_channel():
         common.settings("fig2", "quick", scaling="std")
 
 
+def test_standardising_in_place_and_by_rows_gives_the_plain_expressions_bits(monkeypatch):
+    """scale() works on the training set's float64 copy in place and on other sets 4096 rows at a time (less
+    fresh memory); each number is still ((x - mean) / std) in float64, rounded to float32 once: the plain
+    one-pass expression's bits, for grey and colour rows, the training set given twice or not at all,
+    and the caller's arrays untouched."""
+    import numpy as np
+    from minifa.experiments import common
+
+    def plain(X_train, *Xs):
+        C = 3 if X_train.shape[-1] == 3072 else 1
+        per = X_train.astype(np.float64).reshape(len(X_train), C, -1)
+        mean, std = per.mean(axis=(0, 2))[:, None], per.std(axis=(0, 2))[:, None]
+        return [((X.astype(np.float64).reshape(len(X), C, -1) - mean) / std).reshape(X.shape).astype(X.dtype)
+                for X in Xs]
+    rng, cfg = np.random.default_rng(3), common.settings("fig2", "quick")
+    for D in (784, 3072):
+        X, Xt = rng.random((9000, D), dtype=np.float32) * 0.7 + 0.1, rng.random((4100, D), dtype=np.float32)
+        X_copy = X.copy()
+        for args in ((X, X, Xt), (X, Xt, X, X), (X, Xt)):
+            got = common.scale(cfg, *args)
+            got = got if isinstance(got, list) else [got]
+            for a, b in zip(got, plain(*args), strict=True):
+                assert a.dtype == b.dtype and np.array_equal(a, b)
+            assert np.array_equal(X, X_copy) and not any(np.shares_memory(a, X) for a in got)
+
+
 def test_tutorial01_inputs_weights_and_feedback_are_unrelated():
     """Tutorial 01 draws x, W_0, W_1 and B_1 from independent streams: no row of one is a multiple
     of a row of another (x from the seed's own stream once made each row of W_0 equal x / sqrt(2))."""
