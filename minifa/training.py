@@ -77,8 +77,9 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
     batch_size = checks.whole("batch_size", batch_size)
     log_every = checks.whole("log_every", log_every)
     noise, opt = noise or Noise(), optim.make(optimizer, lr)
-    k = store.folder() and store.key("noise", net, n_examples=n_examples, batch_size=batch_size, lr=lr, noise=noise,
-                                     optimizer=optimizer, seed=seed, log_every=log_every, shared_noise=shared_noise)
+    k = store.folder() and store.keys("noise", net, not shared_noise, n_examples=n_examples, batch_size=batch_size,
+                                      lr=lr, noise=noise, optimizer=optimizer, seed=seed, log_every=log_every,
+                                      shared_noise=shared_noise)
     if k and callback is None and (kept := _from_store(k, net, label, "Algorithm 1", quiet)) is not None:
         return kept
     stream = NoiseStream(noise, _streams(backend.rng, net, seed, shared_noise), n_examples,
@@ -107,7 +108,7 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
 
 
 def _from_store(k, net, label, phase, quiet):
-    """The history kept under key k in the run's store (store.py), net set to its trained values,
+    """The history kept under the keys k in the run's store (store.py), net set to its trained values,
     with a line saying so; None where there is none."""
     hist = store.load(k, net)
     if hist is not None and not is_quiet(quiet):
@@ -167,9 +168,9 @@ def train(net, X, y, epochs=PAPER.epochs, batch_size=PAPER.batch_size, lr=PAPER.
     epochs, batch_size = checks.whole("epochs", epochs, low=0), checks.whole("batch_size", batch_size)
     record_every = checks.whole("record_every", record_every)
     orders = _streams(backend.host_rng, net, seed, shared_order)   # on the host: CuPy's Generator has
-    k = opt is None and store.folder() and store.key(
-        "data", net, X=X, y=y, X_test=X_test, y_test=y_test, epochs=epochs, batch_size=batch_size, lr=lr,
-        optimizer=optimizer, seed=seed, shared_order=shared_order, record_every=record_every,
+    k = opt is None and store.folder() and store.keys(
+        "data", net, not shared_order, X=X, y=y, X_test=X_test, y_test=y_test, epochs=epochs, batch_size=batch_size,
+        lr=lr, optimizer=optimizer, seed=seed, shared_order=shared_order, record_every=record_every,
         train_metrics=train_metrics)
     if k and callback is None and (kept := _from_store(k, net, label, "training", quiet)) is not None:
         return kept

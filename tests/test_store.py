@@ -11,7 +11,7 @@ import pytest
 from data_helpers import real_mirror
 
 from minifa import MLP, backend, optim, pretrain_noise, store, train, training
-from minifa.experiments import common, fig2, fig3_sweeps, fig4, rules
+from minifa.experiments import common, fig2, fig3_sweeps, fig4, rules, table1
 from minifa.noise import Noise
 from minifa.reproduce import jobs
 
@@ -54,7 +54,7 @@ def same(a, b):
 @pytest.mark.parametrize("rule", ["fa", "bp", "kp", "dfa"])
 def test_a_repeated_call_takes_the_kept_result_which_equals_training_again(kept, monkeypatch, rule):
     first = both(rule)
-    assert kept == [] and len(os.listdir(os.environ["MINIFA_STORE"])) == 2
+    assert kept == [] and len(os.listdir(os.environ["MINIFA_STORE"])) == 4   # 2 calls x 2 networks
     steps = []
     monkeypatch.setattr(training, "step", lambda *a: steps.append(1))       # a hit must not train
     second = both(rule)
@@ -119,7 +119,7 @@ def test_changed_data_or_starting_values_train_anew(kept):
 def test_a_call_with_a_callback_writes_but_never_reads(kept):
     seen = []
     both(callback=lambda net, hist: seen.append(1))
-    assert len(os.listdir(os.environ["MINIFA_STORE"])) == 2                 # written
+    assert len(os.listdir(os.environ["MINIFA_STORE"])) == 4                 # written (2 calls x 2 networks)
     n = len(seen)
     both(callback=lambda net, hist: seen.append(1))
     assert kept == [] and len(seen) == 2 * n > 4                             # not read: called at every record again
@@ -211,3 +211,49 @@ def test_tutorial_5s_depth_2_algorithm_1_is_fig_2s(kept, mnist):
     cfg = common.settings("fig3", "quick", nets=2, n_noise=640)
     net = fig3_sweeps.Pretrained(cfg)[2]
     assert kept == ["Algorithm 1"] and net.n_nets == 2
+
+
+def stack(nets, rule="fa", shared=False):
+    """both() on the networks `nets` (a stack), the data call testing on 40 images (one product for all)."""
+    X, y = data()
+    net = MLP([12, 8, 10], rule=rule, seed=list(nets))
+    h1 = pretrain_noise(net, n_examples=640, lr=1e-3, log_every=3, quiet=True, shared_noise=shared)
+    h2 = train(net, X, y, epochs=2, lr=1e-3, X_test=X[:40], y_test=y[:40], quiet=True, shared_order=shared)
+    return net, h1, h2
+
+
+@pytest.mark.parametrize("rule", ["fa", "kp"])
+def test_a_stack_holding_some_kept_networks_takes_theirs_which_equal_training_them(kept, monkeypatch, rule):
+    """Each network of a stack drawing its own streams is kept on its own: a later stack of some of them, in
+    another order, takes theirs (Table 1's three networks are the first three of Fig. 2's ten), and gets
+    exactly what training that stack gives (a network trains as alone, in whatever stack; KP: B trained)."""
+    stack((3, 4, 5), rule)
+    kept.clear()
+    got = stack((5, 3), rule)
+    assert kept == ["Algorithm 1", "training"]
+    monkeypatch.delenv("MINIFA_STORE")
+    assert same(got, stack((5, 3), rule))
+    monkeypatch.undo()
+    kept.clear()
+    stack((5, 6), rule)                                                     # network 6 is not kept: all trained
+    assert kept == []
+
+
+def test_stacks_sharing_their_batches_are_kept_whole(kept):
+    """shared_noise / shared_order: one product spans the stack, so only the same stack is the same call."""
+    stack((3, 4), shared=True)
+    stack((3,), shared=True)
+    assert kept == []
+    stack((3, 4), shared=True)
+    assert kept == ["Algorithm 1", "training"]
+
+
+def test_table_1s_algorithm_1_is_fig_2s(kept, mnist):
+    """Table 1's FA w/ networks (trials = 2) are the first two of Fig. 2's three: taken from the store."""
+    fig2.run(common.settings("fig2", "quick", **{**TINY, "nets": 3}, experiments=["Fig. 2"], appB_order=False))
+    kept.clear()
+    cfg = common.settings("table1", "quick", trials=2, n_noise=640, epochs=1)
+    X, y = data(n=100)
+    X = np.repeat(X, 66, axis=1)[:, :784]
+    table1.accuracy_curves(cfg, (X, y, X[:30], y[:30]), 2, {})
+    assert kept == ["Algorithm 1"]

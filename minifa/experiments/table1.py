@@ -11,7 +11,7 @@ import numpy as np  # host-side arithmetic only
 from .. import MLP, pretrain_noise, train
 from ..datasets import split_status, subset
 from . import claims as C
-from .common import Log, seeds, sizes
+from .common import Log, noise_log_every, seeds, sizes
 from .common import load as load_data
 
 NAME, NUM, STEM = "table1", "08", "08_table1"
@@ -57,14 +57,16 @@ def jobs(cfg):
 def accuracy_curves(cfg, data, depth, pretrained):
     """Test accuracy (%) after each epoch, (epochs + 1, trials) per condition, and the dims.
     FA w/: Algorithm 1 once per architecture (the noise does not depend on the dataset, kept in
-    `pretrained`), then a copy for each dataset."""
+    `pretrained`), then a copy for each dataset; its networks are the first `trials` of Fig. 2's (App.
+    B.3's, App. B.4-B.6's), so in a reproduction the run's store gives them (minifa/store.py)."""
     X, y, Xt, yt = data
     dims = [X.shape[1]] + [100] * (depth - 1) + [int(y.max()) + 1]
     nets = {"BP": MLP(dims, rule="bp", seed=seeds(cfg, cfg.trials), init=cfg.init),
             "FA w/o": MLP(dims, rule="fa", seed=seeds(cfg, cfg.trials), init=cfg.init)}
     if tuple(dims) not in pretrained:
         pretrained[tuple(dims)] = MLP(dims, rule="fa", seed=seeds(cfg, cfg.trials), init=cfg.init)
-        pretrain_noise(pretrained[tuple(dims)], n_examples=cfg.n_noise, seed=cfg.seed, label="FA w/")
+        pretrain_noise(pretrained[tuple(dims)], n_examples=cfg.n_noise, seed=cfg.seed, label="FA w/",
+                       log_every=noise_log_every(cfg))      # no record kept: Fig. 2's call (store.py)
     nets["FA w/"] = pretrained[tuple(dims)].copy()
     curves = {}
     for c in CONDS:
