@@ -74,7 +74,7 @@ def device(say):
         except (ValueError, RuntimeError) as e:   # MINIFA_FUSED mistyped, or =1 without Numba
             say(f"Adam          NOT USABLE: {e}")
             return False
-        say("Adam          " + (f"fused in one loop by Numba {numba} (kernels.py)" if fused else
+        say("Adam          " + (f"fused in one loop by Numba {numba} (kernels.py; the noise's passes too)" if fused else
             "NumPy's 13 passes (MINIFA_FUSED=0)" if numba else
             "NumPy's 13 passes: pip install -e '.[fast]' (Numba) fuses them, the same numbers, 3-5x faster"))
     return True

@@ -9,12 +9,16 @@ IEEE 754 rounds each +, -, *, / and sqrt correctly, wherever it runs, so each el
 the same bits as NumPy's passes give it (tests/test_kernels.py checks that on random values
 and on real training). Only these five operations: no log, exp, sin or cos, whose compiled
 versions may differ from NumPy's in the last bit; no fast-math, so no FMA contraction.
+`box_muller` likewise: the noise of Algorithm 1 (noise.box_muller_into's passes and the uniforms
+before them) in 3 loops around NumPy's own log1p, cos and sin: the same bits, ~17% faster.
 
 Without Numba, or with MINIFA_FUSED=0, minifa runs the NumPy form: the same numbers, slower.
 On a GPU (CuPy) the NumPy form runs as CuPy kernels; this module is CPU-only.
 """
 import math
 import os
+
+import numpy   # the CPU's array module: these loops are CPU-only
 
 from . import backend
 
@@ -81,3 +85,45 @@ def adam(theta, g, m, v, beta1, beta2, eps, lr, bc1, bc2):
     f = theta.dtype.type
     _KERNELS["adam"](theta, g, m, v, f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(bc2 ** -0.5), f(eps),
                      f(lr / bc1))
+
+
+def _radius_angle_loop(u32, r, phi, scale, two_pi):
+    """noise.uniform_into's float32 uniforms u_i = (u32_i >> 8) scale, then box_muller_into's first
+    passes on them, for each i (k = r.size):
+        r_i = -u_i             (i < k; log1p, NumPy's, follows)      phi_i = u_{k+i} two_pi
+    Then, after NumPy's log1p(r): r_i = sqrt(r_i minus_two) (_radius_loop)."""
+    k, f32 = r.size, numpy.float32
+    for i in range(k):
+        r[i] = -(f32(u32[i] >> 8) * scale)
+    for i in range(phi.size):
+        phi[i] = (f32(u32[k + i] >> 8) * scale) * two_pi
+
+
+def _radius_loop(r, minus_two):
+    for i in range(r.size):
+        r[i] = math.sqrt(r[i] * minus_two)
+
+
+def _scale_loop(out, r):
+    """out = [cos(phi) r, sin(phi) r] in place (out holds NumPy's cos and sin of phi)."""
+    k = r.size
+    for i in range(k):
+        out[i] *= r[i]
+        out[k + i] *= r[i]
+
+
+def box_muller(u32, out, r, phi):
+    """noise.box_muller_into(U, out, r, phi) of the float32 uniforms U that uniform_into makes from the
+    32-bit draws u32 (out.size even), in 3 loops and NumPy's log1p, cos and sin (whose compiled versions may
+    differ in the last bit): the same operations in the same order, so the same numbers
+    (tests/test_kernels.py); ~17% faster than the 10 NumPy passes (no uniforms array)."""
+    for name, loop in (("noise1", _radius_angle_loop), ("noise2", _radius_loop), ("noise3", _scale_loop)):
+        if name not in _KERNELS:
+            _KERNELS[name] = _compile(loop)
+    f, k = numpy.float32, r.size
+    _KERNELS["noise1"](u32, r, phi, f(2.0 ** -24), f(2 * math.pi))
+    numpy.log1p(r, out=r)
+    _KERNELS["noise2"](r, f(-2.0))
+    numpy.cos(phi, out=out[:k])
+    numpy.sin(phi, out=out[k:])
+    _KERNELS["noise3"](out, r)

@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import KW_ONLY, dataclass
 
-from . import backend, checks
+from . import backend, checks, kernels
 from .threads import noise_thread
 
 
@@ -96,16 +96,19 @@ def uniform_into(rng, out):
     faster. Used where that is exact: numpy's Generator on a CPU, float32 (an even count,
     no half-used 32-bit draw pending) or float64, a bit generator whose raw outputs were
     checked against Generator.random once (_raw_matches); otherwise rng.random itself."""
-    import numpy
-    kind = type(getattr(rng, "bit_generator", None))
-    if (backend.device == "cpu" and isinstance(rng, numpy.random.Generator) and out.flags.c_contiguous
-            and (out.dtype == numpy.float64 or (out.dtype == numpy.float32 and out.size % 2 == 0
-                                                and sys.byteorder == "little"
-                                                and rng.bit_generator.state.get("has_uint32") == 0))
-            and _raw_matches(kind)):
+    if _raw_exact(rng, out):
         _from_raw(rng, out)
     else:
         rng.random(out.shape, dtype=out.dtype, out=out)   # size given: CuPy draws ONE value without it
+
+
+def _raw_exact(rng, out):
+    """Whether _from_raw(rng, out) gives rng.random's numbers (uniform_into says when)."""
+    import numpy
+    return (backend.device == "cpu" and isinstance(rng, numpy.random.Generator) and out.flags.c_contiguous
+            and (out.dtype == numpy.float64 or (out.dtype == numpy.float32 and out.size % 2 == 0 and sys.byteorder
+                                                == "little" and rng.bit_generator.state.get("has_uint32") == 0))
+            and _raw_matches(type(rng.bit_generator)))
 
 
 @dataclass
@@ -160,15 +163,21 @@ class Noise:
         if scratch.get("m") != (m, x.dtype):
             scratch.update(m=(m, x.dtype), U=xp.empty(m, x.dtype), r=xp.empty(m // 2, x.dtype),
                            phi=xp.empty(m // 2, x.dtype), out=xp.empty(n, x.dtype))
-        U = scratch["U"]
+        import numpy
+        U, fused = scratch["U"], gauss and m == n and x.dtype == numpy.float32 and kernels.fused()
         for t in range(T):
-            uniform_into(rng, U)
-            y[t] = rng.integers(0, n_classes, size=y.shape[1:])
             into = x[t].reshape(-1) if x[t].flags.c_contiguous else scratch["out"]   # a view of x, or scratch
-            if gauss:
-                box_muller_into(U, into, scratch["r"], scratch["phi"])
-            else:
-                into[...] = U
+            if fused and _raw_exact(rng, U):        # fast path: the same numbers in fewer passes (kernels.py)
+                u32 = rng.bit_generator.random_raw(m // 2).view(numpy.uint32)   # uniform_into's draws
+                y[t] = rng.integers(0, n_classes, size=y.shape[1:])
+                kernels.box_muller(u32, into, scratch["r"], scratch["phi"])
+            else:                                   # manual implementation: uniforms, labels, Box-Muller
+                uniform_into(rng, U)
+                y[t] = rng.integers(0, n_classes, size=y.shape[1:])
+                if gauss:
+                    box_muller_into(U, into, scratch["r"], scratch["phi"])
+                else:
+                    into[...] = U
             self._transform(into, in_place=True)
             if into is scratch["out"]:
                 x[t] = into.reshape(x.shape[1:])

@@ -148,3 +148,33 @@ def test_a_read_only_install_compiles_without_the_disk_cache(monkeypatch):
     kernels.adam(theta, g, np.zeros(5, np.float32), np.zeros(5, np.float32), 0.9, 0.999, 1e-8, 0.1, 0.1, 0.001)
     assert np.allclose(theta, 1 - 0.1)                     # the first step moves lr * sign(g)
     monkeypatch.delitem(kernels._KERNELS, "adam")           # the next test compiles (and caches) again
+
+
+def _noise(fused, monkeypatch, seed, odd_draw=False, **shape):
+    """Three noise batches (Noise.sample) from a fresh generator; odd_draw: one 32-bit draw first, so
+    that half of a 64-bit output waits (has_uint32 = 1): the raw outputs then are not rng.random's."""
+    from minifa.noise import Noise
+    monkeypatch.setenv("MINIFA_FUSED", "1" if fused else "0")
+    rng = np.random.default_rng([seed, 7])
+    if odd_draw:
+        rng.random(dtype=np.float32)
+    x, y = Noise().sample(rng, shape.get("batch", 64), shape.get("dim", 784), 10, n_nets=shape.get("nets"),
+                          n_batches=3)
+    return x, y, rng.bit_generator.state
+
+
+@pytest.mark.parametrize("shape", [{}, {"nets": 3}, {"dim": 3072, "batch": 8}, {"dim": 7, "batch": 3}])
+@pytest.mark.parametrize("odd_draw", [False, True])
+def test_fused_noise_equals_numpy_passes_bit_for_bit(monkeypatch, shape, odd_draw):
+    """kernels.box_muller (the uniforms and Box-Muller's passes around NumPy's log1p, cos, sin) draws the
+    very numbers of uniform_into + box_muller_into, leaves the generator where they leave it, and is the
+    path taken wherever the raw draws are rng.random's (an odd count or a waiting half: NumPy's passes)."""
+    calls, real = [], kernels.box_muller
+    monkeypatch.setattr(kernels, "box_muller", lambda *a: (calls.append(1), real(*a)))
+    for seed in range(3):
+        (x0, y0, s0), (x1, y1, s1) = (_noise(f, monkeypatch, seed, odd_draw, **shape) for f in (False, 1))
+        assert np.array_equal(x0, x1) and np.array_equal(y0, y1) and s0 == s1
+    if shape.get("dim", 784) * shape.get("batch", 64) % 2:
+        assert not calls                                  # an odd count: NumPy's passes
+    elif not odd_draw:
+        assert calls
