@@ -71,8 +71,9 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
     label: what the progress line names first (e.g. the condition, "FA w/").
     Returns history {'examples', 'loss', 'angle<l>'} logged every `log_every` steps (entry 0:
     the untrained network on the first batch); `callback(net, hist)` runs after each entry,
-    entry 0 included, and must only read them. With a store (store.py, MINIFA_STORE) a call
-    without callback whose every input an earlier call had takes that call's result."""
+    entry 0 included, and must only read them (the network's values, the history). With a store
+    (store.py, MINIFA_STORE) a call whose every input an earlier call had takes that call's result,
+    and its callback sees the network at each record from the values kept there."""
     n_examples = checks.whole("n_examples", n_examples)
     batch_size = checks.whole("batch_size", batch_size)
     log_every = checks.whole("log_every", log_every)
@@ -80,8 +81,17 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
     k = store.folder() and store.keys("noise", net, not shared_noise, n_examples=n_examples, batch_size=batch_size,
                                       lr=lr, noise=noise, optimizer=optimizer, seed=seed, log_every=log_every,
                                       shared_noise=shared_noise)
-    if k and callback is None and (kept := _from_store(k, net, label, "Algorithm 1", quiet)) is not None:
+    with blas_threads():                     # a replayed callback computes as it would in training
+        kept = k and _from_store(k, net, label, "Algorithm 1", quiet, callback)
+    if kept is not None:
         return kept
+    records = [] if k and callback else None          # the network at each record, for a later call's callback
+
+    def logged():
+        if records is not None:
+            records.append(store.record(k, net))
+        if callback:
+            callback(net, hist)
     stream = NoiseStream(noise, _streams(backend.rng, net, seed, shared_noise), n_examples,
                          batch_size, net.dims[0], net.dims[-1])
     bar, hist = Progress(labelled(label, "Algorithm 1", net), n_examples, quiet, unit=" noise examples"), {}
@@ -91,29 +101,29 @@ def pretrain_noise(net, n_examples=PAPER.n_noise, batch_size=PAPER.batch_size, l
                 net.forward(x, check=False)
                 _log(hist, net, examples=0, loss=backend.to_host(net.loss(y, check=False)).tolist())
                 _check_diverged(net, getattr(opt, "lr", lr), "before the first step", [hist["loss"][-1]])
-                if callback:
-                    callback(net, hist)
+                logged()
             step(net, opt, x, y)
             if t % log_every == 0 or t == len(stream):
                 loss = backend.to_host(net.loss(y, check=False)).tolist()
                 _log(hist, net, examples=min(t * batch_size, n_examples), loss=loss)
                 _check_diverged(net, getattr(opt, "lr", lr), f"step {t} ({hist['examples'][-1]:,} noise examples)",
                                 [loss])
-                if callback:
-                    callback(net, hist)
+                logged()
                 bar.update(hist["examples"][-1], loss=backend.host.mean(loss))
     if k:
-        store.save(k, net, hist)
+        store.save(k, net, hist, records)
     return hist
 
 
-def _from_store(k, net, label, phase, quiet):
+def _from_store(k, net, label, phase, quiet, callback=None):
     """The history kept under the keys k in the run's store (store.py), net set to its trained values,
-    with a line saying so; None where there is none."""
-    hist = store.load(k, net)
+    with a line saying so; None where there is none. callback: replayed at each kept record."""
+    hist = store.load(k, net, callback)
     if hist is not None and not is_quiet(quiet):
         print(f"[{labelled(label, phase, net)}] the same inputs were trained earlier in this run: "
-              "its networks and history taken from the run's store", file=sys.stderr, flush=True)
+              "its networks and history taken from the run's store" + (", its records replayed to the callback"
+                                                                      if callback else ""),
+              file=sys.stderr, flush=True)
     return hist
 
 

@@ -22,8 +22,8 @@ def kept(tmp_path, monkeypatch):
     monkeypatch.setenv("MINIFA_STORE", str(tmp_path / "store"))
     hits, real = [], training._from_store
 
-    def spy(k, net, label, phase, quiet):
-        hist = real(k, net, label, phase, quiet)
+    def spy(k, net, label, phase, quiet, callback=None):
+        hist = real(k, net, label, phase, quiet, callback)
         if hist is not None:
             hits.append(phase)
         return hist
@@ -39,7 +39,7 @@ def data(seed=0, n=120):
 def both(rule="fa", X=None, y=None, lr=1e-3, seed=0, callback=None, nets=(3, 4)):
     """Algorithm 1, then data, on a fresh stack: (net, noise history, data history)."""
     X, y = (X, y) if X is not None else data()
-    net = MLP([12, 8, 10], rule=rule, seed=list(nets))
+    net = MLP([12, 8, 10], rule=rule, seed=list(nets) if isinstance(nets, tuple) else nets)
     h1 = pretrain_noise(net, n_examples=640, lr=lr, log_every=3, quiet=True, callback=callback, seed=seed)
     h2 = train(net, X, y, epochs=2, lr=lr, X_test=X[:40], y_test=y[:40], quiet=True, callback=callback, seed=seed)
     return net, h1, h2
@@ -100,8 +100,8 @@ def test_the_arithmetic_is_part_of_the_key(monkeypatch):
     net, keys = MLP([12, 8, 10], seed=[3, 4]), set()
     for var, value in (("MINIFA_FUSED", "0"), ("MINIFA_FUSED", "1"), ("OPENBLAS_NUM_THREADS", "1")):
         monkeypatch.setenv(var, value)                 # MINIFA_FUSED=1 needs Numba (the [test] extra has it)
-        keys.add(store.key("noise", net, lr=1e-3))
-    assert len(keys) == 3
+        keys.update(store.keys("noise", net, True, lr=1e-3))
+    assert len(keys) == 3 * 2                          # 2 networks, each its own key
 
 
 def test_changed_data_or_starting_values_train_anew(kept):
@@ -116,13 +116,30 @@ def test_changed_data_or_starting_values_train_anew(kept):
     assert kept == ["Algorithm 1"]
 
 
-def test_a_call_with_a_callback_writes_but_never_reads(kept):
+def watcher():
+    """A callback keeping what it sees at each record: the network's W and b, and the history."""
     seen = []
-    both(callback=lambda net, hist: seen.append(1))
-    assert len(os.listdir(os.environ["MINIFA_STORE"])) == 4                 # written (2 calls x 2 networks)
-    n = len(seen)
-    both(callback=lambda net, hist: seen.append(1))
-    assert kept == [] and len(seen) == 2 * n > 4                             # not read: called at every record again
+    return seen, lambda net, hist: seen.append(([backend.to_host(a).copy() for a in net.W + net.b], repr(hist)))
+
+
+def same_views(a, b):
+    return len(a) == len(b) > 2 and all(ha == hb and all(np.array_equal(p, q) for p, q in zip(wa, wb))
+                                        for (wa, ha), (wb, hb) in zip(a, b))
+
+
+@pytest.mark.parametrize("nets", [(3, 4), 3])
+def test_algorithm_1_with_a_callback_replays_its_records_and_data_training_never_reads(kept, monkeypatch, nets):
+    """Algorithm 1 keeps the network at every record: a later call with a callback takes its result and
+    the callback sees, at each record, the very values and history training showed (a stack network by
+    network, one network whole). train() with a callback writes but never reads."""
+    first, cb1 = watcher()
+    both(callback=cb1, nets=nets)
+    steps, real = [], training.step
+    monkeypatch.setattr(training, "step", lambda *a: (steps.append(1), real(*a)))
+    second, cb2 = watcher()
+    both(callback=cb2, nets=nets)
+    assert kept == ["Algorithm 1"] and same_views(first, second)             # replayed, then data trained again
+    assert len(steps) == 2 * -(-120 // 64)                                   # 2 epochs of data, no noise step
 
 
 def test_a_continued_optimiser_neither_reads_nor_writes(kept, monkeypatch):
@@ -257,3 +274,25 @@ def test_table_1s_algorithm_1_is_fig_2s(kept, mnist):
     X = np.repeat(X, 66, axis=1)[:, :784]
     table1.accuracy_curves(cfg, (X, y, X[:30], y[:30]), 2, {})
     assert kept == ["Algorithm 1"]
+
+
+def test_app_b3_fig_3d_and_fig_5a_run_algorithm_1_once(kept, mnist, monkeypatch):
+    """The ten 784-100-100-10 networks' Algorithm 1 is one call in App. B.3 (tutorial 4), Fig. 3d (5) and
+    Fig. 5a (7), each with its own callback: after App. B.3, Fig. 3d's effective ranks and Fig. 5a's
+    meta-losses at their records come from the kept records, equal to training them."""
+    from minifa import PAPER
+    from minifa.experiments import fig5
+    cfg3, cfg5 = (common.settings(n, "quick", nets=2, n_noise=640) for n in ("fig3", "fig5"))
+    tasks = [fig5.make_task(cfg5, common.Log(), "MNIST", "mnist")]
+
+    def fig3d_and_5a():
+        pre = fig3_sweeps.Pretrained(cfg3)
+        pre[fig3_sweeps.DEPTH]
+        track, hist = fig5.noise_training(cfg5, MLP(PAPER.dims_deep, seed=common.seeds(cfg5, 2)), tasks)
+        return common.jsonable([pre.erank_log, track["examples"], track["meta"], hist])
+    where = os.environ.pop("MINIFA_STORE")
+    alone = fig3d_and_5a()
+    os.environ["MINIFA_STORE"] = where
+    fig2.run(common.settings("fig2", "quick", **TINY, appB_nets=2, experiments=["App. B.3"], appB_order=False))
+    kept.clear()
+    assert fig3d_and_5a() == alone and kept == ["Algorithm 1", "Algorithm 1"]

@@ -56,8 +56,7 @@ class Pretrained(dict):
         def log(net, hist):        # Fig. 3d: (examples seen, effective rank of each W_l), depth 3 only
             self.erank_log.append([hist["examples"][-1]] + [backend.to_host(effective_rank(W)) for W in net.W])
         pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=log if depth == DEPTH else None,
-                       label="FA w/", log_every=max(1, -(-cfg.n_noise // 64) // (5 if cfg.size == "quick" else 25))
-                       if depth == DEPTH else noise_log_every(cfg))      # no record kept: Fig. 2's call
+                       label="FA w/", log_every=noise_log_every(cfg))   # Fig. 2's records: App. B.3's call at depth 3
         self[depth] = net
         return net
 

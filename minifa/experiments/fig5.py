@@ -16,7 +16,7 @@ from ..meta import Task, meta_loss
 from ..settings import META
 from ..stats import describe
 from . import claims as C
-from .common import Log, scale, seeds, sizes
+from .common import Log, noise_log_every, scale, seeds, sizes
 
 NAME, NUM, STEM = "fig5", "07", "07_task_agnostic"
 TITLE = __doc__.strip().splitlines()[0]
@@ -70,21 +70,22 @@ def make_task(cfg, log, name, key):
 
 
 def noise_training(cfg, net, tasks):
-    """Algorithm 1 on `net`, measuring the meta-loss at every (LOGS // CHECKPOINTS)-th record,
-    the first (untrained) and the last: {'examples', 'meta', 's'} and Algorithm 1's history.
+    """Algorithm 1 on `net` (records as Fig. 2's, so App. B.3's call), measuring the meta-loss at every
+    (LOGS // CHECKPOINTS)-th of the first LOGS records, the first (untrained) included, and at the
+    last: {'examples', 'meta', 's'} and Algorithm 1's history.
     Same adaptation batches (seed) at every checkpoint: the curve is paired throughout."""
     track = {"examples": [], "meta": [], "s": 0.0}
 
     def checkpoint(net, hist):
         i, seen = len(hist["examples"]) - 1, hist["examples"][-1]
-        if tasks and (i % (LOGS // CHECKPOINTS) == 0 or seen == cfg.n_noise):
+        if tasks and (i % (LOGS // CHECKPOINTS) == 0 and i < LOGS or seen == cfg.n_noise):
             t = time.perf_counter()
             track["examples"].append(seen)
             track["meta"].append(meta_loss(net, tasks, seed=cfg.seed))
             track["s"] += time.perf_counter() - t
 
-    steps = -(-cfg.n_noise // PAPER.batch_size)               # Algorithm 1's updates
-    log_every = -(-steps // LOGS)                              # ceil: at most LOGS records, the last included
+    steps = -(-cfg.n_noise // PAPER.batch_size)               # Algorithm 1's updates: LOGS records and the last,
+    log_every = max(noise_log_every(cfg), -(-steps // (LOGS + 1)))   # Fig. 2's (so App. B.3's call, store.py)
     hist = pretrain_noise(net, n_examples=cfg.n_noise, seed=cfg.seed, callback=checkpoint, log_every=log_every,
                           label="FA w/")
     return track, hist
