@@ -37,7 +37,13 @@ def sweep(out, *args, rc=0, timeout=300):
 
 
 def cells(out):
-    return {p: json.loads((out / "cells" / p).read_text()) for p in sorted(os.listdir(out / "cells"))}
+    """The finished cells {file name: record}; a cell being written is a dot file (.<cell>.json.<pid>.tmp)."""
+    return {p: json.loads((out / "cells" / p).read_text()) for p in sorted(os.listdir(out / "cells"))
+            if not p.startswith(".")}
+
+
+def temporary(out):
+    return [p for p in os.listdir(out / "cells") if p.startswith(".")]
 
 
 @pytest.mark.parametrize("item, message", [
@@ -181,15 +187,16 @@ def test_kill_9_mid_run_leaves_only_whole_cells_and_a_rerun_completes(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "minifa.sweep", "--out", str(out), *grid4, *TINY],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV, cwd=ROOT)
     deadline, workers = time.monotonic() + 240, []
-    while not (out / "cells").is_dir() or not os.listdir(out / "cells"):
+    while not (out / "cells").is_dir() or not cells(out):         # a finished cell (not one being written)
         assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()[-3000:]
         workers = [c for c in _children(proc.pid) if c not in workers] + workers
         time.sleep(0.02)
     workers = set(workers) | set(_children(proc.pid))
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    found = cells(out)
+    found = cells(out)               # whole cells; a cell the kill caught mid-write is at most a temporary file
     assert 1 <= len(found) < 4 and all("tests" in c and c["cell"] + ".json" == p for p, c in found.items())
+    assert all(p.endswith(".tmp") for p in temporary(out))
     deadline = time.monotonic() + 10
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -198,7 +205,7 @@ def test_kill_9_mid_run_leaves_only_whole_cells_and_a_rerun_completes(tmp_path):
     r = sweep(out, *grid4, *TINY)
     assert f"{len(found)} finished already, {4 - len(found)} to run" in r.stdout
     assert "removed a temporary file a killed run left: .n_noise=0,hidden=30.json.4242.tmp" in r.stdout
-    assert len(cells(out)) == 4 and not [p for p in os.listdir(out / "cells") if p.startswith(".")]
+    assert len(cells(out)) == 4 and not temporary(out)
 
 
 @pytest.fixture
