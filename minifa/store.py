@@ -11,14 +11,13 @@ workers asking for the same training at once both train it (the same bits; the s
 replaces the first). Without MINIFA_STORE (the library's default) nothing is kept or read;
 timings (machine.speed, doctor, the benchmark) run with off().
 
-"Every input" is the key (keys()): the network's values (W, b, B), its shape, rule, seeds and
-dtype, the data's values (sha256 of the arrays' bytes), every setting of the call, the device
-and array module, what chooses the arithmetic (fused Adam or not, one-GEMM paths, the BLAS
-library, version, CPU architecture and thread settings, NumPy's version) and minifa's source.
+"Every input" is the key (keys(), store_key.py): the network's values, the data, every setting,
+the arithmetic's switches and minifa's source.
 A stack whose networks draw their own noise and data order is kept network by network (keys()):
 each trains as it would alone, so a later stack of some of them (Table 1's three are the first
 three of Fig. 2's ten) takes theirs; a stack sharing its batches is kept whole.
-Algorithm 1 with a callback keeps the network's values at every record too (record()); a later
+Algorithm 1 with a callback keeps the network's values at every record too (record(); a file of
+their own, read only by a call with a callback); a later
 call with a callback takes the result and replays the records to its callback, which sees the
 network at each record as training would have shown it (callbacks must only read the network's
 values and the history, as minifa's all do): App. B.3's, Fig. 3d's and Fig. 5a's Algorithm 1 on
@@ -27,20 +26,17 @@ call continuing an optimiser (train(opt=...)) neither reads nor writes. An entry
 temporary file renamed into place): a reader sees all of it or none; a failed write (a full
 disk) is reported and training goes on.
 """
-import hashlib
 import os
 import pickle
-import platform
 import sys
 import tempfile
 from contextlib import contextmanager
 
 from . import backend
+from .store_key import keys  # noqa: F401 (store.keys: the keys of a training call)
 
 ENV = "MINIFA_STORE"
-_SOURCE = []          # sha256 of minifa's source files, computed once per process
-NUMERIC_ENV = ("MINIFA_FUSED", "MINIFA_BLAS_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-               "BLIS_NUM_THREADS")   # environment variables that may choose the arithmetic's path
+RECORDS = ".records"  # <key>.records.pkl: Algorithm 1's network at every record, for a later call's callback
 
 
 def folder():
@@ -57,99 +53,6 @@ def off():
     finally:
         if saved is not None:
             os.environ[ENV] = saved
-
-
-def arithmetic():
-    """What decides how the numbers are computed, beyond the inputs: array module and its version,
-    fused Adam, one-GEMM paths, the BLAS libraries (version, CPU kernels, threads) and the
-    environment variables that set them."""
-    from . import fast, kernels
-    from threadpoolctl import threadpool_info
-    xp = backend.xp
-    return {"xp": xp.__name__, "version": getattr(xp, "__version__", None), "numpy": backend.host.__version__,
-            "fused": kernels.fused(), "one_gemm": fast.ONE_GEMM, "machine": platform.machine(),
-            "blas": sorted((i.get("internal_api"), i.get("version"), i.get("architecture"), i.get("num_threads"))
-                           for i in threadpool_info() if i.get("user_api") == "blas"),
-            "env": {v: os.environ.get(v) for v in NUMERIC_ENV}}
-
-
-def source_hash():
-    """sha256 over every .py file of the minifa package (path and bytes): another version of the code
-    is another key."""
-    if not _SOURCE:
-        h, root = hashlib.sha256(), os.path.dirname(os.path.abspath(__file__))
-        for dirpath, dirnames, files in os.walk(root):
-            dirnames.sort()
-            for name in sorted(f for f in files if f.endswith(".py")):
-                path = os.path.join(dirpath, name)
-                h.update(os.path.relpath(path, root).encode())
-                with open(path, "rb") as f:
-                    h.update(f.read())
-        _SOURCE.append(h.hexdigest())
-    return _SOURCE[0]
-
-
-def _feed(h, value):
-    """Add `value` to the hash h without ambiguity: arrays by dtype, shape and bytes (on the host),
-    containers item by item, anything else by its repr (numbers, strings, None, dataclasses)."""
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
-        a = backend.host.ascontiguousarray(backend.to_host(value))     # no copy when it already is
-        h.update(f"array {a.dtype.str} {a.shape}|".encode())
-        h.update(a.reshape(-1).view(backend.host.uint8))                # its bytes, read in place
-    elif isinstance(value, dict):
-        h.update(f"dict {len(value)}|".encode())
-        for k in sorted(value, key=repr):
-            _feed(h, k)
-            _feed(h, value[k])
-    elif isinstance(value, (list, tuple)):
-        h.update(f"{type(value).__name__} {len(value)}|".encode())
-        for v in value:
-            _feed(h, v)
-    else:
-        h.update(f"{type(value).__name__} {value!r}|".encode())
-
-
-def net_state(net, i=None):
-    """What a network brings to its training: shape, rule, seeds (its noise and data streams), dtype,
-    and its values (theta: W, b and a trained B; a fixed B apart). i: network i of a stack alone."""
-    if i is None:
-        return {"dims": list(net.dims), "rule": net.rule.name, "kp_decay": net.kp_decay, "seeds": list(net.seeds),
-                "n_nets": net.n_nets, "theta": net.theta, "B": list(net.B)}
-    return {"dims": list(net.dims), "rule": net.rule.name, "kp_decay": net.kp_decay, "seed": net.seeds[i],
-            "stacked": True, "W": [W[i] for W in net.W], "b": [b[i] for b in net.b], "B": [B[i] for B in net.B]}
-
-
-def _hash(*parts):
-    h = hashlib.sha256()
-    _feed(h, parts)
-    return h.hexdigest()
-
-
-def _call(kind, inputs):
-    """The hash of what a call's networks share: kind, inputs (the data hashed once), device, dtype,
-    arithmetic, source."""
-    return _hash(kind, inputs, backend.device, backend.host.dtype(backend.dtype).str, arithmetic(), source_hash())
-
-
-class Keys(list):
-    """The keys of one training call (keys()); per_net: one per network of the stack, in its order."""
-
-    def __init__(self, keys, per_net):
-        super().__init__(keys)
-        self.per_net = per_net
-
-
-def keys(kind, net, own_streams, **inputs):
-    """The hex keys of one training call, kind ('noise' or 'data'): sha256 of the network's state, the
-    call's inputs, the device and dtype, the arithmetic (arithmetic()) and minifa's source. For a
-    stack whose networks draw their own streams (own_streams) one per network (net_state(net, i)):
-    network k trains as it would alone, in whatever stack (tests/test_store.py checks it), so a later
-    stack of some of the same networks finds theirs; else one for the whole call (a shared batch's
-    products span the stack)."""
-    call = _call(kind, inputs)
-    if net.n_nets is not None and own_streams:
-        return Keys([_hash(call, net_state(net, i)) for i in range(net.n_nets)], per_net=True)
-    return Keys([_hash(call, net_state(net))], per_net=False)
 
 
 def trained(net):
@@ -178,68 +81,81 @@ def load(ks, net, callback=None):
     from the entries (a fixed B is in the key: the same); None (net untouched) where there is no store
     or an entry is missing. Per-network entries are put back together: each network's values into its
     place in the stack, each record's per-network values into one list. callback(net, hist): replayed
-    at every record from the values kept there (None where the entries kept none), as training
-    calls it: net holding that record's values, hist the records up to it."""
+    at every record from the values kept there (None where none were kept; read only then), as
+    training calls it: net holding that record's values, hist the records up to it."""
     root = folder()
-    paths = [os.path.join(root, k + ".pkl") for k in ks] if root else []
-    if not paths or not all(os.path.exists(p) for p in paths):
-        return None
-    entries = []
-    for path in paths:
-        with open(path, "rb") as f:
-            entries.append(pickle.load(f))
-    if callback is not None and any(e["records"] is None for e in entries):
+    entries = root and _read(root, ks)
+    records = entries and callback and _read(root, [k + RECORDS for k in ks])
+    if not entries or (callback and not records):
         return None
     hist = entries[0]["hist"] if not ks.per_net else {
         name: [[e["hist"][name][j][0] for e in entries] if isinstance(v, list) else v for j, v in enumerate(values)]
         for name, values in entries[0]["hist"].items()}
-    for j in range(len(entries[0]["records"]) if callback else 0):
-        for i, e in enumerate(entries):
-            _put(ks, net, e["records"][j], i)
+    for j in range(len(records[0]) if callback else 0):
+        for i, r in enumerate(records):
+            _put(ks, net, r[j], i)
         callback(net, {name: values[:j + 1] for name, values in hist.items()})
     for i, e in enumerate(entries):
         _put(ks, net, e["values"], i)
     return hist
 
 
+def _read(root, names):
+    """The objects pickled in root's files <name>.pkl, or None where one is missing."""
+    paths = [os.path.join(root, name + ".pkl") for name in names]
+    if not all(os.path.exists(p) for p in paths):
+        return None
+    out = []
+    for path in paths:
+        with open(path, "rb") as f:
+            out.append(pickle.load(f))
+    return out
+
+
 def _entries(ks, net, hist, records):
-    """(key, what to pickle) pairs: one entry (theta, history, records), or one per network of a stack,
-    each with its own values, history (its value of each per-network record as a one-item list) and
-    records; none where a record is a list but not one value per network (nothing kept)."""
+    """(key, entry, records) triples: one (theta and history), or one per network of a stack, each with
+    its own values, history (its value of each per-network record as a one-item list) and records;
+    none where a record is a list but not one value per network (nothing kept)."""
     if not ks.per_net:
-        return [(ks[0], {"values": backend.to_host(net.theta), "hist": hist, "records": records})]
+        return [(ks[0], {"values": backend.to_host(net.theta), "hist": hist}, records)]
     if any(isinstance(v, list) and len(v) != len(ks) for values in hist.values() for v in values):
         return []
     return [(k, {"values": [backend.to_host(a[i]) for a in trained(net)],
-                 "hist": {name: [[v[i]] if isinstance(v, list) else v for v in vs] for name, vs in hist.items()},
-                 "records": None if records is None else [[a[i] for a in r] for r in records]})
-            for i, k in enumerate(ks)]
+                 "hist": {name: [[v[i]] if isinstance(v, list) else v for v in vs] for name, vs in hist.items()}},
+             None if records is None else [[a[i] for a in r] for r in records]) for i, k in enumerate(ks)]
 
 
 def save(ks, net, hist, records=None):
     """Keep net's trained values and the history under the keys ks (nothing without a store), and
-    records: net's values at each record (record()), for a later call's callback. A write that fails
+    records: net's values at each record (record()), for a later call's callback, in a file of their
+    own (<key>.records.pkl, written first; read only by a call with a callback). A write that fails
     (e.g. a full disk) is reported on stderr and leaves nothing more: the store only saves time, it
-    never stops a run. Each entry is written whole (a temporary file renamed into place)."""
+    never stops a run. Each file is written whole (a temporary file renamed into place)."""
     root = folder()
-    if not root:
-        return
-    for k, entry in _entries(ks, net, hist, records):
-        tmp = None
-        try:
-            os.makedirs(root, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=root, prefix=".part-", suffix=".pkl")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, os.path.join(root, k + ".pkl"))
-        except OSError as e:
-            print(f"warning: the run's store of trained networks ({root}) could not keep a result, which is "
-                  f"then trained again where asked for: {e}", file=sys.stderr, flush=True)
-            _remove(tmp)
+    for k, entry, recs in _entries(ks, net, hist, records) if root else []:
+        if not all(_write(root, name, obj) for name, obj in ((k + RECORDS, recs), (k, entry)) if obj is not None):
             return
-        except BaseException:
-            _remove(tmp)
-            raise
+
+
+def _write(root, name, obj):
+    """Pickle obj to root/<name>.pkl through a temporary file renamed into place; False (reported)
+    where the write failed."""
+    tmp = None
+    try:
+        os.makedirs(root, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".part-", suffix=".pkl")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, os.path.join(root, name + ".pkl"))
+        return True
+    except OSError as e:
+        print(f"warning: the run's store of trained networks ({root}) could not keep a result, which is "
+              f"then trained again where asked for: {e}", file=sys.stderr, flush=True)
+        _remove(tmp)
+        return False
+    except BaseException:
+        _remove(tmp)
+        raise
 
 
 def _remove(path):

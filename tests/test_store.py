@@ -296,3 +296,21 @@ def test_app_b3_fig_3d_and_fig_5a_run_algorithm_1_once(kept, mnist, monkeypatch)
     fig2.run(common.settings("fig2", "quick", **TINY, appB_nets=2, experiments=["App. B.3"], appB_order=False))
     kept.clear()
     assert fig3d_and_5a() == alone and kept == ["Algorithm 1", "Algorithm 1"]
+
+
+def test_algorithm_1s_records_are_a_file_of_their_own_read_only_for_a_callback(kept):
+    """The records (the network at every record) sit beside the entry and only a call with a callback
+    needs them: without them a plain call is still served, a call with a callback trains."""
+    first, cb = watcher()
+    both(callback=cb)
+    folder = os.environ["MINIFA_STORE"]
+    records = [p for p in os.listdir(folder) if p.endswith(store.RECORDS + ".pkl")]
+    assert len(records) == 2                                                 # Algorithm 1's 2 networks
+    for p in records:
+        os.unlink(os.path.join(folder, p))
+    both()
+    assert kept == ["Algorithm 1", "training"]
+    kept.clear()
+    again, cb = watcher()
+    both(callback=cb)
+    assert kept == [] and same_views(first, again)                          # trained, and the same records
