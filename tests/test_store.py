@@ -314,3 +314,21 @@ def test_algorithm_1s_records_are_a_file_of_their_own_read_only_for_a_callback(k
     again, cb = watcher()
     both(callback=cb)
     assert kept == [] and same_views(first, again)                          # trained, and the same records
+
+
+def test_tutorial_7s_mnist_adaptation_is_app_b3s_data_training(kept, mnist, monkeypatch):
+    """Fig. 5c's MNIST task (tutorial 7: BP, FA w/o, FA w/ adapting) trains App. B.3's networks (tutorial 4)
+    on the same images, scaled alike, in the same order: after App. B.3 its three calls come from the store
+    (and its Algorithm 1's records), equal to training them."""
+    from minifa.experiments import fig5
+    monkeypatch.setattr(fig5, "TASKS", {"MNIST": "mnist"})
+    cfg5 = common.settings("fig5", "quick", **TINY)
+    where = os.environ.pop("MINIFA_STORE")
+    alone = fig5.run(cfg5)
+    os.environ["MINIFA_STORE"] = where
+    fig2.run(common.settings("fig2", "quick", **TINY, appB_nets=2, experiments=["App. B.3"], appB_order=False))
+    kept.clear()
+    shared = fig5.run(cfg5)
+    assert kept == ["Algorithm 1", "training", "training", "training"]      # FA w/'s noise; BP, FA w/o, FA w/
+    alone.pop("timing_s"), shared.pop("timing_s")
+    assert common.jsonable(shared) == common.jsonable(alone)
