@@ -7,30 +7,11 @@ from . import backend
 
 ONE_GEMM = True   # the one place that chooses the fast paths of linear/outer (model.py asks fast_path);
                   # False: every product is computed as model.py's equation line reads
-TRANSPOSED = (0,)   # layers whose W_l is kept in memory as W_l^T (MLP._set_params; net.W[l] is a view of it):
-                    # the input layer's two products, x W_0^T (eq. 1) and x^T delta_1 (eq. 4, its transpose),
-                    # then read C-ordered operands: 441 + 447 µs instead of 509 + 550 for 64 x 3072 -> 100,
-                    # 119 + 121 instead of 138 + 111 for 64 x 784 -> 100, the same bits (tests/test_model.py)
 
 
 def mT(a):
     """Transpose of the last two axes: W.T for one network, each W.T for a stack."""
     return a.swapaxes(-1, -2)
-
-
-BIG_BATCH = 256   # rows of a batch that K networks share from which `linear` makes ONE product of a kept W_0^T too:
-                  # it first copies the K matrices side by side ((K, m, n) C-ordered), which costs < 10% of the product
-                  # from here on (a test pass: 5000 x 3072 -> 10 x 100 in 0.32 s instead of 0.39 as K products)
-
-
-def stored_T(W):
-    """Whether W (..., m, n) is a transposed view of C-ordered memory: a layer of TRANSPOSED."""
-    return W.ndim >= 2 and not W.flags.c_contiguous and mT(W).flags.c_contiguous
-
-
-def kept_T(W):
-    """Whether model.backward computes dW for W as W^T is kept (a fast path: ONE_GEMM)."""
-    return ONE_GEMM and stored_T(W)
 
 
 def fast_path(h, W):
@@ -55,13 +36,8 @@ def linear(h, W, b):
     product, into a C-ordered o. OpenBLAS packs the operands the other way round and runs
     ~7% faster at 64 x 784 -> 100 (132 vs 142 µs); each o_ij is still one dot product over
     k = 1..n. In float32 on this project's OpenBLAS the same bits (every number of the
-    reproduction unchanged); in float64 they differ in the last bits (~1e-14).
-
-    W_0, kept as W_0^T (TRANSPOSED): h @ mT(W) itself, both operands C-ordered (one product per
-    network; with a shared batch of BIG_BATCH rows or more, the ONE product above, after a copy)."""
+    reproduction unchanged); in float64 they differ in the last bits (~1e-14)."""
     xp = backend.xp
-    if stored_T(W) and not (one_gemm(h, W) and h.shape[0] >= BIG_BATCH):   # W_0, kept as W_0^T (TRANSPOSED):
-        return h @ mT(W) + b[..., None, :]                                  # the row form reads it in order
     if one_gemm(h, W):
         K, m, n = W.shape
         return (h @ W.reshape(K * m, n).T).reshape(-1, K, m).swapaxes(0, 1) + b[:, None, :]

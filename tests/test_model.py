@@ -254,29 +254,3 @@ def test_fast_path_equals_the_equation_lines(device, dtype, monkeypatch):
                 assert np.abs(a - b).max() <= 100 * u * max(np.abs(b).max(), 1.0)
             else:
                 assert np.array_equal(a, b)
-
-
-@pytest.mark.parametrize("rule", ["fa", "kp"])
-@pytest.mark.parametrize("stacked", [False, True])
-def test_w0_kept_as_its_transpose_trains_as_w0_kept_as_is(device, rule, stacked, monkeypatch):
-    """fast.TRANSPOSED: theta holds W_0 as W_0^T (its two products run faster so), net.W[0] is the
-    (n_1, n_0) view of it, and the gradients reach the optimiser in theta's order: Adam steps give, to
-    float round-off, what a network keeping W_0 as is gets (a batch per network and one shared batch;
-    KP also trains B_0 from dW_0^T). Bound: a few round-offs of each sum, as above."""
-    import minifa.model
-    u, out = np.finfo(np.float32).eps / 2, {}
-    for kept in ((0,), ()):
-        monkeypatch.setattr(minifa.model, "TRANSPOSED", kept)
-        net = MLP([7, 6, 5, 3], rule=rule, seed=[1, 2, 3])
-        W0 = backend.to_host(net.W[0]).copy()
-        assert net.W[0].shape == (3, 6, 7) and bool(net.W[0].flags.c_contiguous) == (not kept)
-        first = backend.to_host(net.theta[:W0.size])
-        assert np.array_equal(first, (W0.swapaxes(1, 2) if kept else W0).ravel())   # W_0^T in theta when kept
-        opt = Adam(1e-2)
-        for s in range(3):
-            x, y = batch(device, net, seed=s, stacked=stacked)
-            step(net, opt, x.astype(np.float32), y)
-        out[kept] = [backend.to_host(a) for a in list(net.W) + list(net.b) + list(net.B)]
-    assert not np.array_equal(out[()][0], W0)                                  # it trained
-    for a, b in zip(out[(0,)], out[()]):
-        assert np.abs(a - b).max() <= 100 * u * max(np.abs(b).max(), 1.0)
