@@ -7,11 +7,32 @@ from . import backend
 
 ONE_GEMM = True   # the one place that chooses the fast paths of linear/outer (model.py asks fast_path);
                   # False: every product is computed as model.py's equation line reads
+TRANSPOSED = (0,)   # layers whose W_l is kept in memory as W_l^T (MLP._set_params; net.W[l] is a view of it):
+                    # the input layer's two products, x W_0^T (eq. 1) and x^T delta_1 (eq. 4, its transpose),
+                    # then read C-ordered operands: 441 + 447 µs instead of 509 + 550 for 64 x 3072 -> 100,
+                    # 119 + 121 instead of 138 + 111 for 64 x 784 -> 100, the same bits (tests/test_model.py)
 
 
 def mT(a):
     """Transpose of the last two axes: W.T for one network, each W.T for a stack."""
     return a.swapaxes(-1, -2)
+
+
+SMALL_GEMM = 100 ** 3   # float32 on OpenBLAS (0.3.x): a product of M*N*K <= 100^3 multiply-adds, or of one row, runs
+                        # in its small-matrix or vector kernels, whose sums run in another order for the two
+                        # operand layouts: W_0 x^T and x W_0^T then differ in the last bits (N <= 12 rows at
+                        # 784 -> 100, N <= 3 at 3072 -> 100); above it, the same bits (float64 differs at more
+                        # sizes: it keeps the old product). Measured over 6 x 6 layer shapes and N = 1..10^4
+
+
+def stored_T(W):
+    """Whether W (..., m, n) is a transposed view of C-ordered memory: a layer of TRANSPOSED."""
+    return W.ndim >= 2 and not W.flags.c_contiguous and mT(W).flags.c_contiguous
+
+
+def kept_T(W):
+    """Whether model.backward computes dW for W as W^T is kept (a fast path: ONE_GEMM)."""
+    return ONE_GEMM and stored_T(W)
 
 
 def fast_path(h, W):
@@ -36,8 +57,17 @@ def linear(h, W, b):
     product, into a C-ordered o. OpenBLAS packs the operands the other way round and runs
     ~7% faster at 64 x 784 -> 100 (132 vs 142 µs); each o_ij is still one dot product over
     k = 1..n. In float32 on this project's OpenBLAS the same bits (every number of the
-    reproduction unchanged); in float64 they differ in the last bits (~1e-14)."""
+    reproduction unchanged); in float64 they differ in the last bits (~1e-14).
+
+    W_0, kept as W_0^T (TRANSPOSED): h @ mT(W) itself, both operands C-ordered, for a batch per
+    network above SMALL_GEMM in float32; else (a shared batch; a thin one, e.g. an epoch's last) the products
+    above from a C-ordered copy of W, so that every product has the bits it had before W_0^T was kept."""
     xp = backend.xp
+    if stored_T(W):                                    # W_0, kept as W_0^T (TRANSPOSED)
+        N, (m, n) = h.shape[-2], W.shape[-2:]
+        if not one_gemm(h, W) and min(N, m) > 1 and N * m * n > SMALL_GEMM and h.dtype == W.dtype == xp.float32:
+            return h @ mT(W) + b[..., None, :]         # the row form reads W_0^T in order
+        W = xp.ascontiguousarray(W)
     if one_gemm(h, W):
         K, m, n = W.shape
         return (h @ W.reshape(K * m, n).T).reshape(-1, K, m).swapaxes(0, 1) + b[:, None, :]

@@ -18,7 +18,7 @@ The learning rule (bp, fa and, beyond the paper, dfa, sign, kp) is an object of 
 error line (MLP.error), the shape and training of B, what follows a step.
 """
 from . import backend, checks, rules
-from .fast import Params, fast_path, flat_views, linear, mT, one_gemm, outer
+from .fast import TRANSPOSED, Params, fast_path, flat_views, kept_T, linear, mT, one_gemm, outer, stored_T
 from .init import INITS, init_layer
 from .settings import KP_DECAY
 
@@ -82,10 +82,13 @@ class MLP:
 
     def _set_params(self, W, b, B):
         """W and b (and a trained B, KP's) become views of one flat buffer, theta, that the
-        optimiser updates (fast.py); a fixed B stays apart."""
+        optimiser updates (fast.py); a fixed B stays apart. W_0 is kept there as W_0^T (fast.TRANSPOSED:
+        its products run faster); net.W[0] is its transposed view, shaped (n_1, n_0) as the paper's."""
         L, trains_B = self.n_layers, self.rule.trains_B
-        self.theta, views = flat_views(W + b + (B if trains_B else []))
-        self._W, self._b = Params("W", views[:L]), Params("b", views[L:2 * L])
+        kept = [mT(W[l]) if l in TRANSPOSED else W[l] for l in range(L)]
+        self.theta, views = flat_views(kept + b + (B if trains_B else []))
+        W = [mT(v) if l in TRANSPOSED else v for l, v in enumerate(views[:L])]
+        self._W, self._b = Params("W", W), Params("b", views[L:2 * L])
         self._B = Params("B", views[2 * L:] if trains_B else B)
 
     @property
@@ -136,10 +139,12 @@ class MLP:
         delta = (backend.xp.exp(self.logp) - one_hot(y, self.dims[-1])) / y.shape[-1]  # eq. 2: delta_L = dL/do_L
         delta_L, dW, db = delta, [None] * self.n_layers, [None] * self.n_layers
         for l in reversed(range(self.n_layers)):       # here delta is delta_{l+1}  (..., batch, n_{l+1})
-            if not one_gemm(self.h[l], delta):         # manual implementation, as the equation reads:
+            if not (one_gemm(self.h[l], delta) or kept_T(self.W[l])):   # manual implementation, as the equation reads:
                 dW[l] = mT(delta) @ self.h[l]          # eq. 4: dL/dW_l = delta_{l+1} h_l^T, summed over the batch
-            else:                                      # fast path: K networks share the batch (fast.outer)
+            elif one_gemm(self.h[l], delta):           # fast path: K networks share the batch (fast.outer)
                 dW[l] = outer(delta, self.h[l])
+            else:                                      # fast path: W_0 kept as W_0^T (fast.TRANSPOSED), dW_0 in its order
+                dW[l] = mT(mT(self.h[l]) @ delta)
             db[l] = delta.sum(axis=-2)                 # eq. 4: dL/db_l = delta_{l+1}, summed over the batch
             if l > 0:                                  # (no error is needed for the input h_0)
                 delta = self.error(l, delta, delta_L) * (self.o[l] > 0)   # eq. 3/5: delta_l = (...) * relu'(o_l)
@@ -153,8 +158,8 @@ class MLP:
 
     def gradients(self, dW, db):
         """What the optimiser receives, laid out like theta: dW and db, and for a rule that
-        trains B its update directions (KP: dW_l^T, rules.KP)."""
-        return dW + db + self.rule.B_gradients(dW)
+        trains B its update directions (KP: dW_l^T, rules.KP). dW_0 as theta holds W_0 (W_0^T's order)."""
+        return [mT(g) if stored_T(W) else g for g, W in zip(dW, self.W)] + db + self.rule.B_gradients(dW)
 
     def copy(self):
         """An independent copy (same weights and B, same rule), e.g. to adapt to a task."""

@@ -254,3 +254,53 @@ def test_fast_path_equals_the_equation_lines(device, dtype, monkeypatch):
                 assert np.abs(a - b).max() <= 100 * u * max(np.abs(b).max(), 1.0)
             else:
                 assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("rule", ["fa", "kp"])
+@pytest.mark.parametrize("stacked", [False, True])
+@pytest.mark.parametrize("dims, n", [([7, 6, 5, 3], 7), ([400, 60, 5, 3], 50)])   # below / above fast.SMALL_GEMM
+def test_w0_kept_as_its_transpose_trains_as_w0_kept_as_is(device, rule, stacked, dims, n, monkeypatch):
+    """fast.TRANSPOSED: theta holds W_0 as W_0^T (its two products run faster so), net.W[0] is the
+    (n_1, n_0) view of it, and the gradients reach the optimiser in theta's order: Adam steps give, to
+    float round-off, what a network keeping W_0 as is gets (a batch per network and one shared batch;
+    KP also trains B_0 from dW_0^T). Bound: a few round-offs of each sum, as above."""
+    import minifa.model
+    u, out = np.finfo(np.float32).eps / 2, {}
+    for kept in ((0,), ()):
+        monkeypatch.setattr(minifa.model, "TRANSPOSED", kept)
+        net = MLP(dims, rule=rule, seed=[1, 2, 3])
+        W0 = backend.to_host(net.W[0]).copy()
+        assert net.W[0].shape == (3, dims[1], dims[0]) and bool(net.W[0].flags.c_contiguous) == (not kept)
+        first = backend.to_host(net.theta[:W0.size])
+        assert np.array_equal(first, (W0.swapaxes(1, 2) if kept else W0).ravel())   # W_0^T in theta when kept
+        opt = Adam(1e-2)
+        for s in range(3):
+            x, y = batch(device, net, n=n, seed=s, stacked=stacked)
+            step(net, opt, x.astype(np.float32), y)
+        out[kept] = [backend.to_host(a) for a in list(net.W) + list(net.b) + list(net.B)]
+    assert not np.array_equal(out[()][0], W0)                                  # it trained
+    for a, b in zip(out[(0,)], out[()]):
+        assert np.abs(a - b).max() <= 100 * u * max(np.abs(b).max(), 1.0)
+
+
+@pytest.mark.parametrize("N", [1, 8, 64])
+@pytest.mark.parametrize("shared", [False, True])
+def test_linear_of_a_kept_w0_transpose(device, N, shared):
+    """fast.linear for W_0 kept as W_0^T: a shared batch, or a product of at most fast.SMALL_GEMM
+    multiply-adds (an epoch's thin last batch), is computed from a C-ordered copy of W, so it has exactly the
+    bits of W kept as is; above it (a batch per network, N = 64 rows here) h W_0^T reads W_0^T in
+    order and agrees to round-off: n = 300 products of float32, bound n u |h| |W| per entry."""
+    from minifa import fast
+    rng = np.random.default_rng(N)
+    W = rng.standard_normal((3, 60, 300)).astype(np.float32)
+    h = rng.standard_normal((N, 300) if shared else (3, N, 300)).astype(np.float32)
+    b = rng.standard_normal((3, 60)).astype(np.float32)
+    W, h, b = (backend.xp.asarray(a) for a in (W, h, b))
+    kept = fast.mT(backend.xp.ascontiguousarray(fast.mT(W)))
+    assert fast.stored_T(kept) and not fast.stored_T(W)
+    got, want = backend.to_host(fast.linear(h, kept, b)), backend.to_host(fast.linear(h, W, b))
+    if shared or N < 64:                       # 8 x 60 x 300 <= SMALL_GEMM < 64 x 60 x 300
+        assert np.array_equal(got, want)
+    else:
+        bound = 300 * np.finfo(np.float32).eps / 2 * backend.to_host(abs(h) @ fast.mT(abs(W))).max()
+        assert np.abs(got - want).max() <= bound
