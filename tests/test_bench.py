@@ -27,3 +27,15 @@ def test_bench_prints_table_and_profile():
         m = re.search(rf"profile, {n} network\(s\): one step \(forward \+ backward \+ Adam\) [0-9]+ us = [0-9]+ us per network", out)
         assert m, out
     assert out.count("Adam") >= 2 and out.count("forward (eq. 1)") == 2
+
+
+def test_data_step_benchmark_times_a_stacked_step():
+    """benchmarks/data_step.py's timing of a stacked data step and an evaluation pass, on a toy shape."""
+    import numpy as np
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    try:
+        import data_step
+    finally:
+        sys.path.pop(0)
+    us, ev = data_step.time_shape([20, 8, 10], np.random.default_rng(0))
+    assert 0 < us < 1e6 and 0 < ev < 60
