@@ -3,7 +3,8 @@
 It prints the versions of Python, NumPy, SciPy and matplotlib; the BLAS library, its threads
 and minifa's thread policy (threads.py); the device (and CuPy, when present); every dataset
 of the paper, present and verified by its checksums or the exact ``python data_fetch.py
-NAME`` to run; whether the tutorials open as notebooks; and times a few steps of Algorithm 1
+NAME`` to run; whether the tutorials open as notebooks; whether the speed trick of keeping
+W_0 as W_0^T gives this BLAS's old bits (fast.kept_T_differs); and times a few steps of Algorithm 1
 end to end (784-100-10, batch 64, two seconds at most), the machine speed the reproduction
 report prints beside its times.
 
@@ -124,6 +125,16 @@ def notebooks(say):
                           "pip install -e \".[notebooks]\")"))
 
 
+def bits(say):
+    """Whether W_0 kept as W_0^T (fast.TRANSPOSED, a speed trick) computes the old products' bits here."""
+    from .fast import kept_T_differs
+    bad = kept_T_differs()
+    say("bits          " + ("W_0 kept as W_0^T gives the bits of W_0 kept as is at the paper's first layers "
+                            "(fast.SMALL_GEMM)" if not bad else
+                            f"W_0 kept as W_0^T gives other last bits than W_0 kept as is here (e.g. {bad[0]}): "
+                            "a reproduction's numbers may differ from the committed report's in their last bits"))
+
+
 def speed(say, budget_s=2.0):
     """A few steps of Algorithm 1 end to end on 784-100-10; µs per network-step."""
     import numpy as np
@@ -181,6 +192,7 @@ def main(argv=None):
         return 1
     ok &= datasets(say, required)
     notebooks(say)
+    bits(say)
     ok &= speed(say)
     print(("READY: " + ("the reproduction" if args.all else "the lab (01 -> 03 -> 04 --lab, the exercises)")
            + " can run here") if ok else "NOT READY: fix the lines above marked MISSING, CORRUPT or NOT USABLE")

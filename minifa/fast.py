@@ -10,7 +10,8 @@ ONE_GEMM = True   # the one place that chooses the fast paths of linear/outer (m
 TRANSPOSED = (0,)   # layers whose W_l is kept in memory as W_l^T (MLP._set_params; net.W[l] is a view of it):
                     # the input layer's two products, x W_0^T (eq. 1) and x^T delta_1 (eq. 4, its transpose),
                     # then read C-ordered operands: 441 + 447 µs instead of 509 + 550 for 64 x 3072 -> 100,
-                    # 119 + 121 instead of 138 + 111 for 64 x 784 -> 100, the same bits (tests/test_model.py)
+                    # 119 + 121 instead of 138 + 111 for 64 x 784 -> 100 on a quiet VM (less on a loaded one),
+                    # the same bits above SMALL_GEMM (kept_T_differs; tests/test_model.py checks round-off)
 
 
 def mT(a):
@@ -22,7 +23,27 @@ SMALL_GEMM = 100 ** 3   # float32 on OpenBLAS (0.3.x): a product of M*N*K <= 100
                         # in its small-matrix or vector kernels, whose sums run in another order for the two
                         # operand layouts: W_0 x^T and x W_0^T then differ in the last bits (N <= 12 rows at
                         # 784 -> 100, N <= 3 at 3072 -> 100); above it, the same bits (float64 differs at more
-                        # sizes: it keeps the old product). Measured over 6 x 6 layer shapes and N = 1..10^4
+                        # sizes: it keeps the old product). Measured over 6 x 6 layer shapes and N = 1..10^4;
+                        # kept_T_differs checks the paper's first layers on any machine (python -m minifa.doctor)
+
+
+def kept_T_differs(shapes=((784, 100), (3072, 100)), rows=(8, 16, 32, 64), K=2):
+    """Where this machine's BLAS gives W_0 kept as W_0^T other bits than W_0 kept as is: the
+    (n_0, n_1, rows, 'eq. 1' or 'eq. 4') of the paper's first layers (MNIST, CIFAR-10) and batch
+    sizes (the full 64 and an epoch's thin last ones) whose products differ. Empty: a reproduction
+    here gives the bits of one that kept W_0 as is (python -m minifa.doctor prints it)."""
+    xp, rng, bad = backend.xp, backend.host.random.default_rng(0), []
+    for n, m in shapes:
+        W = rng.standard_normal((K, m, n)).astype("float32")
+        for N in rows:
+            h, d = (xp.asarray(rng.standard_normal(s).astype("float32")) for s in ((K, N, n), (K, N, m)))
+            kept, plain = xp.asarray(W).swapaxes(1, 2).copy().swapaxes(1, 2), xp.asarray(W)
+            b = xp.zeros((K, m), "float32")
+            if not bool((linear(h, kept, b) == linear(h, plain, b)).all()):
+                bad.append((n, m, N, "eq. 1"))
+            if not bool((mT(mT(h) @ d) == mT(d) @ h).all()):
+                bad.append((n, m, N, "eq. 4"))
+    return bad
 
 
 def stored_T(W):

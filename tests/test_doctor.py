@@ -19,7 +19,8 @@ def doctor(env, *args):
 def test_ready_with_the_data_and_every_part_reported(tmp_path):
     r = doctor({"MINIFA_DATA": str(tmp_path), "MINIFA_MIRROR": str(real_mirror())})
     assert r.returncode == 0, r.stdout + r.stderr
-    for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "threads", "device", "µs per network-step"):
+    for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "threads", "device", "µs per network-step",
+                 "bits          W_0 kept as W_0^T gives"):
         assert part in r.stdout
     assert "mnist         * present, verified (train + test)" in r.stdout and "READY" in r.stdout
     import json

@@ -304,3 +304,20 @@ def test_linear_of_a_kept_w0_transpose(device, N, shared):
     else:
         bound = 300 * np.finfo(np.float32).eps / 2 * backend.to_host(abs(h) @ fast.mT(abs(W))).max()
         assert np.abs(got - want).max() <= bound
+
+
+def test_kept_T_differs_finds_a_product_with_other_bits(monkeypatch):
+    """fast.kept_T_differs (python -m minifa.doctor's bits line) compares W_0 kept as W_0^T with W_0 kept
+    as is at the paper's first layers; a fast path that changed the last bit of eq. 1 for a kept W_0^T is
+    named at every size and batch it checks (and nothing else is)."""
+    from minifa import fast
+    found = fast.kept_T_differs(shapes=((30, 20),), rows=(8, 64))
+    assert all(len(entry) == 4 and entry[3] in ("eq. 1", "eq. 4") for entry in found)   # the BLAS's say
+    linear = fast.linear
+
+    def off_by_one_ulp(h, W, b):
+        o = linear(h, W, b)
+        return np.nextafter(o, np.inf) if fast.stored_T(W) else o
+    monkeypatch.setattr(fast, "linear", off_by_one_ulp)
+    found = fast.kept_T_differs(shapes=((30, 20),), rows=(8, 64))
+    assert [e for e in found if e[3] == "eq. 1"] == [(30, 20, 8, "eq. 1"), (30, 20, 64, "eq. 1")]
