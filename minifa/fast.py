@@ -86,7 +86,7 @@ def linear(h, W, b):
     if stored_T(W):                                    # W_0, kept as W_0^T (TRANSPOSED)
         N, (m, n) = h.shape[-2], W.shape[-2:]
         if not one_gemm(h, W) and min(N, m) > 1 and N * m * n > SMALL_GEMM and h.dtype == W.dtype == xp.float32:
-            return h @ mT(W) + b[..., None, :]         # the row form reads W_0^T in order
+            return h @ mT(W) + b[..., None, :]         # eq. 1, the row form: reads W_0^T in order
         W = xp.ascontiguousarray(W)
     if one_gemm(h, W):
         K, m, n = W.shape

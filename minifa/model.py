@@ -144,7 +144,7 @@ class MLP:
             elif one_gemm(self.h[l], delta):           # fast path: K networks share the batch (fast.outer)
                 dW[l] = outer(delta, self.h[l])
             else:                                      # fast path: W_0 kept as W_0^T (fast.TRANSPOSED), dW_0 in its order
-                dW[l] = mT(mT(self.h[l]) @ delta)
+                dW[l] = mT(mT(self.h[l]) @ delta)      # eq. 4: (h_0^T delta_1)^T = delta_1 h_0^T
             db[l] = delta.sum(axis=-2)                 # eq. 4: dL/db_l = delta_{l+1}, summed over the batch
             if l > 0:                                  # (no error is needed for the input h_0)
                 delta = self.error(l, delta, delta_L) * (self.o[l] > 0)   # eq. 3/5: delta_l = (...) * relu'(o_l)
