@@ -1,6 +1,7 @@
 """Can this machine run the lab?  ``python -m minifa.doctor`` checks it in one place.
 
-It prints the versions of Python, NumPy, SciPy and matplotlib; the BLAS library, its threads
+It prints the versions of Python, NumPy, SciPy and matplotlib; the BLAS library, its threads,
+the kernels it runs (and OpenBLAS's own choice where the machine overrides it: threads.kernel)
 and minifa's thread policy (threads.py); the device (and CuPy, when present); every dataset
 of the paper, present and verified by its checksums or the exact ``python data_fetch.py
 NAME`` to run; whether the tutorials open as notebooks; whether the speed trick of keeping
@@ -50,7 +51,31 @@ def software(say):
         whose = next((f"{p}'s " for p in ("numpy", "scipy") if p in str(lib.get("filepath", ""))), "")
         say(f"BLAS          {whose}{lib.get('internal_api')} {lib.get('version')}, {lib.get('num_threads')} threads "
             f"({os.cpu_count()} cores)")
+    kernels(say)
     return True
+
+
+def kernels(say):
+    """The BLAS kernels NumPy runs (threads.kernel) and, where the machine overrides OpenBLAS's choice
+    (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE), the kernels OpenBLAS picks by itself, asked of a fresh Python."""
+    import subprocess
+
+    from .threads import CORE_VARS, kernel
+    text = kernel()
+    if "OPENBLAS_CORETYPE=" not in text and "OPENBLAS_L2_SIZE=" not in text:
+        return say(f"kernels       {text}")
+    ask = ("import numpy, threadpoolctl; print(next((i.get('architecture') for i in threadpoolctl.threadpool_info() "
+           "if i.get('user_api') == 'blas'), None))")
+    env = {k: v for k, v in os.environ.items() if k not in CORE_VARS}
+    try:
+        own = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True,
+                             timeout=60).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        own = None
+    same = own and f", {own} kernels" in text
+    say(f"kernels       {text}" + ("" if same or not own else
+        f"; OpenBLAS's own choice here: {own} kernels (the committed report ran on SkylakeX: the same kernels give "
+        f"its last bits); for such a reproduction or a timing: env -u {' -u '.join(CORE_VARS)} python -m ..."))
 
 
 def device(say):

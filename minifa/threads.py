@@ -55,3 +55,26 @@ def blas_threads():
     from threadpoolctl import threadpool_limits
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+CORE_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")    # set by some machines, to override OpenBLAS's choice
+
+
+def kernel(info=None, env=os.environ):
+    """The BLAS NumPy uses and the kernels it runs, e.g. 'openblas 0.3.31.188.0, SkylakeX kernels'.
+
+    The kernels fix the order of a product's sums, so two machines give a reproduction the same last
+    bits only on the same kernels (the committed report: OpenBLAS's SkylakeX, AVX-512). A machine may
+    override OpenBLAS's own choice (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE): the text then names it.
+    `info`: threadpoolctl's BLAS entries (read here when None)."""
+    if info is None:
+        import numpy  # noqa: F401  (loads its BLAS, so threadpoolctl sees it)
+        from threadpoolctl import threadpool_info
+        info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not info:
+        return "none found by threadpoolctl"
+    lib = next((i for i in info if "numpy" in str(i.get("filepath", ""))), info[0])   # NumPy's runs our products
+    arch = lib.get("architecture")
+    text = f"{lib.get('internal_api')} {lib.get('version')}" + (f", {arch} kernels" if arch else "")
+    forced = [f"{v}={env[v]}" for v in CORE_VARS if env.get(v)]
+    return text + (f" ({', '.join(forced)} set)" if forced and lib.get("internal_api") == "openblas" else "")

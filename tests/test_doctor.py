@@ -19,7 +19,8 @@ def doctor(env, *args):
 def test_ready_with_the_data_and_every_part_reported(tmp_path):
     r = doctor({"MINIFA_DATA": str(tmp_path), "MINIFA_MIRROR": str(real_mirror())})
     assert r.returncode == 0, r.stdout + r.stderr
-    for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "threads", "device", "µs per network-step",
+    for part in ("Python", "numpy", "scipy", "matplotlib", "BLAS", "kernels       ", "threads", "device",
+                 "µs per network-step",
                  "bits          W_0 kept as W_0^T gives"):
         assert part in r.stdout
     assert "mnist         * present, verified (train + test)" in r.stdout and "READY" in r.stdout
@@ -83,3 +84,33 @@ def test_a_gpu_asked_for_without_one_is_not_ready(tmp_path):
 def test_a_bad_flag_exits_2():
     r = doctor({}, "--lba")
     assert r.returncode == 2 and "unrecognized arguments: --lba" in r.stderr
+
+
+def test_it_names_the_kernels_numpy_runs_and_a_machines_override():
+    """The BLAS kernels fix a product's last bits: the report's machine line and the doctor name NumPy's
+    (not SciPy's, loaded first), and the override a machine sets (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE)."""
+    from minifa.threads import kernel
+    info = [{"internal_api": "openblas", "version": "0.3.30", "architecture": "Haswell", "filepath": "/s/scipy_openblas.so"},
+            {"internal_api": "openblas", "version": "0.3.31", "architecture": "SkylakeX",
+             "filepath": "/v/numpy.libs/libscipy_openblas64_.so"}]
+    assert kernel(info, env={}) == "openblas 0.3.31, SkylakeX kernels"
+    assert kernel(info, env={"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"}) == \
+        "openblas 0.3.31, SkylakeX kernels (OPENBLAS_CORETYPE=Haswell, OPENBLAS_L2_SIZE=512 set)"
+    assert kernel([{"internal_api": "mkl", "version": "2024.2", "filepath": "/v/numpy/mkl.so"}],
+                  env={"OPENBLAS_CORETYPE": "Haswell"}) == "mkl 2024.2"               # not OpenBLAS's variable
+    assert kernel([], env={}) == "none found by threadpoolctl"
+    from minifa.reproduce.machine import machine
+    assert machine().endswith(f", BLAS {kernel()}")                  # the report's Machine line
+
+
+def test_with_the_kernels_forced_it_says_what_openblas_picks_by_itself():
+    """Sandybridge (AVX, no AVX2) is what no OpenBLAS picks by itself for a CPU of the last decade: the doctor
+    asks a fresh Python without the override, and names that choice and the command."""
+    r = doctor({"MINIFA_DEVICE": "cpu", "OPENBLAS_CORETYPE": "Sandybridge"})
+    line = next(l for l in r.stdout.splitlines() if l.startswith("kernels"))
+    from threadpoolctl import threadpool_info
+    if not any(i.get("internal_api") == "openblas" for i in threadpool_info()):
+        assert "OPENBLAS_CORETYPE" not in line, line                       # another BLAS: nothing to say
+        return
+    assert "Sandybridge kernels (OPENBLAS_CORETYPE=Sandybridge" in line, line
+    assert "OpenBLAS's own choice here: " in line and "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE" in line, line

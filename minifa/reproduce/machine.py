@@ -24,7 +24,8 @@ def commit_of(root):
 
 
 def machine():
-    """A line describing this machine and the accelerator minifa would use."""
+    """A line describing this machine, the accelerator minifa would use and the BLAS kernels (which fix
+    a product's last bits: threads.kernel)."""
     from .. import backend
     gpu = ""
     if backend.device == "gpu":
@@ -32,8 +33,9 @@ def machine():
             gpu = f", GPU {backend.xp.cuda.runtime.getDeviceProperties(0)['name'].decode()}"
         except Exception:
             gpu = ", GPU"
+    from ..threads import kernel
     return (f"{platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
-            f"minifa device '{backend.device}'{gpu}")
+            f"minifa device '{backend.device}'{gpu}, BLAS {kernel()}")
 
 
 def speed(steps=300):
