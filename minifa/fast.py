@@ -3,6 +3,8 @@
 Each gives the numbers of the plain expression named in its docstring, to float round-off
 (tests/test_model.py checks it).
 """
+from contextlib import contextmanager
+
 from . import backend
 
 ONE_GEMM = True   # the one place that chooses the fast paths of linear/outer (model.py asks fast_path);
@@ -60,10 +62,28 @@ def fast_path(h, W):
     return ONE_GEMM and (one_gemm(h, W) or backend.device == "cpu")
 
 
+_WIDE = [True]   # per_network() turns it off for its block
+
+
 def one_gemm(h, a):
     """Whether K stacked networks (a: W (K, m, n) or delta (K, batch, m)) share one batch h
-    (batch, n): then `outer` and `linear` make ONE product for all K."""
-    return ONE_GEMM and h.ndim == 2 and a.ndim == 3
+    (batch, n) and make ONE product for all K in `outer` and `linear` (not inside per_network())."""
+    return ONE_GEMM and _WIDE[-1] and h.ndim == 2 and a.ndim == 3
+
+
+@contextmanager
+def per_network():
+    """Inside the block, K stacked networks that share a batch compute each its own products, as a
+    network alone does, not one product for all: network k's numbers then do not depend on the stack
+    it is in, on any BLAS. One product's block k can change its last bits with K (OpenBLAS's Haswell
+    kernels: at nearly every size; its SkylakeX kernels: at small ones, e.g. 40 rows at 100 -> 10), and
+    the run's store takes a stack's networks one by one (training.evaluate runs in this block). A stack
+    that trains on a shared batch (shared_noise, shared_order) keeps the one product: the store keeps it whole."""
+    _WIDE.append(False)
+    try:
+        yield
+    finally:
+        _WIDE.pop()
 
 
 def linear(h, W, b):

@@ -9,7 +9,7 @@ MLP(seed=seeds[k]) would alone. shared_noise / shared_order=True give all K the 
 """
 import sys
 
-from . import backend, checks, optim, store
+from . import backend, checks, fast, optim, store
 from .alignment import mean_angle
 from .noise import Noise, NoiseStream
 from .progress import Progress, is_quiet, labelled
@@ -136,7 +136,8 @@ def evaluate(net, X, y, batch_size=10_000, check=True):
     loss_sum, correct = 0.0, 0.0
     for i in range(0, X.shape[-2], checks.whole("batch_size", batch_size)):
         xb, yb = X[..., i:i + batch_size, :], y[..., i:i + batch_size]
-        p = net.forward(xb, check=False)
+        with fast.per_network():        # each network's own products: its numbers are those it gets alone
+            p = net.forward(xb, check=False)
         loss_sum = loss_sum + net.loss(yb, check=False) * yb.shape[-1]
         correct = correct + (xp.argmax(p, axis=-1) == yb).sum(axis=-1)
     n = X.shape[-2]

@@ -321,3 +321,24 @@ def test_kept_T_differs_finds_a_product_with_other_bits(monkeypatch):
     monkeypatch.setattr(fast, "linear", off_by_one_ulp)
     found = fast.kept_T_differs(shapes=((30, 20),), rows=(8, 64))
     assert [e for e in found if e[3] == "eq. 1"] == [(30, 20, 8, "eq. 1"), (30, 20, 64, "eq. 1")]
+
+
+@pytest.mark.parametrize("dims, n", [([12, 8, 10], 40), ([400, 60, 10], 50)])   # below / above fast.SMALL_GEMM
+def test_a_stacks_evaluation_is_each_networks_alone(dims, n):
+    """training.evaluate computes each stacked network's products on its own (fast.per_network): a network's
+    loss and accuracy are bit for bit those it gets alone, on any BLAS (the run's store takes a stack's networks
+    one by one). One product for the stack gives them other last bits on some kernels (OpenBLAS's Haswell
+    kernels at these sizes): without per_network this fails there."""
+    from minifa.training import evaluate
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((n, dims[0])).astype(np.float32), rng.integers(0, dims[-1], n)
+    stack, alone = MLP(dims, seed=[3, 4, 5]), [MLP(dims, seed=[k]) for k in (3, 4, 5)]
+    assert all(np.array_equal(backend.to_host(stack.W[l][i]), backend.to_host(net.W[l][0]))
+               for l in range(len(dims) - 1) for i, net in enumerate(alone))
+    loss, acc = evaluate(stack, X, y)
+    each = [evaluate(net, X, y) for net in alone]
+    assert loss == [l[0] for l, _ in each] and acc == [a[0] for _, a in each]
+    h = backend.xp.zeros((2, dims[0]), dtype=backend.dtype)
+    with fast.per_network():
+        assert not fast.one_gemm(h, stack.W[0])
+    assert fast.one_gemm(h, stack.W[0])                     # outside the block: one product for a shared batch
