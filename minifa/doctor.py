@@ -72,10 +72,11 @@ def kernels(say):
                              timeout=60).stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         own = None
-    same = own and f", {own} kernels" in text
+    same, committed = own and f", {own} kernels" in text, _committed_run().get("kernels")
     say(f"kernels       {text}" + ("" if same or not own else
-        f"; OpenBLAS's own choice here: {own} kernels (the committed report ran on SkylakeX: the same kernels give "
-        f"its last bits); for such a reproduction or a timing: env -u {' -u '.join(CORE_VARS)} python -m ..."))
+        f"; OpenBLAS's own choice here: {own} kernels" + (f" (the committed report ran on {committed}: the same "
+        f"kernels give its last bits)" if committed else "") + f"; for a reproduction on them or a timing: "
+        f"env -u {' -u '.join(CORE_VARS)} python -m ..."))
 
 
 def device(say):
@@ -177,24 +178,27 @@ def speed(say, budget_s=2.0):
             pretrain_noise(net, n_examples=64 * more, seed=2, quiet=True)
             per = (time.perf_counter() - t0) / more
     finite = all(np.isfinite(backend.to_host(w)).all() for w in net.W)
-    committed = _committed_speed()
+    committed = _committed_run().get("speed")
     say(f"training      Algorithm 1 784-100-10, batch 64: {per * 1e6:.0f} µs per network-step"
         f"{'' if finite else ' BUT THE WEIGHTS ARE NOT FINITE'} (the report's machine speed"
         + (f"; the committed run's machine: {committed})" if committed else ")"))
     return finite
 
 
-def _committed_speed():
-    """The machine speed reproduction/run.json states (the committed run, in a checkout), or None."""
+def _committed_run():
+    """The machine speed and BLAS kernels reproduction/run.json states (the committed run, in a checkout):
+    {'speed': '452 µs', 'kernels': 'SkylakeX'}, either absent where it does not say."""
     import json
     import re
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reproduction", "run.json")
     try:
         with open(path) as f:
-            found = re.match(r"(\d+) µs per network-step", json.load(f).get("speed") or "")
+            run = json.load(f)
+        speed = re.match(r"(\d+) µs per network-step", run.get("speed") or "")
+        kernels = re.search(r", (\w+) kernels", run.get("machine") or "")
     except (OSError, ValueError, AttributeError, TypeError):
-        return None
-    return f"{found.group(1)} µs" if found else None
+        return {}
+    return {**({"speed": f"{speed.group(1)} µs"} if speed else {}), **({"kernels": kernels.group(1)} if kernels else {})}
 
 
 def main(argv=None):

@@ -3,6 +3,7 @@
 Each gives the numbers of the plain expression named in its docstring, to float round-off
 (tests/test_model.py checks it).
 """
+import threading
 from contextlib import contextmanager
 
 from . import backend
@@ -62,13 +63,13 @@ def fast_path(h, W):
     return ONE_GEMM and (one_gemm(h, W) or backend.device == "cpu")
 
 
-_WIDE = [True]   # per_network() turns it off for its block
+_blocks = threading.local()   # per_network() blocks open in this thread (a sweep may train in threads)
 
 
 def one_gemm(h, a):
     """Whether K stacked networks (a: W (K, m, n) or delta (K, batch, m)) share one batch h
     (batch, n) and make ONE product for all K in `outer` and `linear` (not inside per_network())."""
-    return ONE_GEMM and _WIDE[-1] and h.ndim == 2 and a.ndim == 3
+    return ONE_GEMM and not getattr(_blocks, "open", 0) and h.ndim == 2 and a.ndim == 3
 
 
 @contextmanager
@@ -79,11 +80,11 @@ def per_network():
     kernels: at nearly every size; its SkylakeX kernels: at small ones, e.g. 40 rows at 100 -> 10), and
     the run's store takes a stack's networks one by one (training.evaluate runs in this block). A stack
     that trains on a shared batch (shared_noise, shared_order) keeps the one product: the store keeps it whole."""
-    _WIDE.append(False)
+    _blocks.open = getattr(_blocks, "open", 0) + 1
     try:
         yield
     finally:
-        _WIDE.pop()
+        _blocks.open -= 1
 
 
 def linear(h, W, b):

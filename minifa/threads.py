@@ -64,7 +64,7 @@ def kernel(info=None, env=os.environ):
     """The BLAS NumPy uses and the kernels it runs, e.g. 'openblas 0.3.31.188.0, SkylakeX kernels'.
 
     The kernels fix the order of a product's sums, so two machines give a reproduction the same last
-    bits only on the same kernels (the committed report: OpenBLAS's SkylakeX, AVX-512). A machine may
+    bits only on the same kernels (the report's machine line names them: reproduce.machine.machine). A machine may
     override OpenBLAS's own choice (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE): the text then names it.
     `info`: threadpoolctl's BLAS entries (read here when None)."""
     if info is None:

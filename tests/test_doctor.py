@@ -114,3 +114,7 @@ def test_with_the_kernels_forced_it_says_what_openblas_picks_by_itself():
         return
     assert "Sandybridge kernels (OPENBLAS_CORETYPE=Sandybridge" in line, line
     assert "OpenBLAS's own choice here: " in line and "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE" in line, line
+    import json
+    import re
+    committed = re.search(r", (\w+) kernels", json.load(open(os.path.join(ROOT, "reproduction", "run.json")))["machine"])
+    assert committed and f"(the committed report ran on {committed.group(1)}: " in line, line   # read from run.json
