@@ -1,6 +1,8 @@
 """Equations 1-5 against independent references: finite differences (BP), BP itself (FA with
 B = W.T), and one-by-one networks (the stacked axis); the fast path against the equation lines;
 assigned weights stay the ones training updates. (PyTorch as a reference: test_torch_reference.py.)"""
+import threading
+
 import numpy as np
 import pytest
 
@@ -339,6 +341,11 @@ def test_a_stacks_evaluation_is_each_networks_alone(dims, n):
     each = [evaluate(net, X, y) for net in alone]
     assert loss == [l[0] for l, _ in each] and acc == [a[0] for _, a in each]
     h = backend.xp.zeros((2, dims[0]), dtype=backend.dtype)
+    seen = []
     with fast.per_network():
         assert not fast.one_gemm(h, stack.W[0])
+        other = threading.Thread(target=lambda: seen.append(fast.one_gemm(h, stack.W[0])))
+        other.start()
+        other.join()
+    assert seen == [True]                                   # another thread's products are not this block's
     assert fast.one_gemm(h, stack.W[0])                     # outside the block: one product for a shared batch
