@@ -64,17 +64,15 @@ def kernels(say):
     text = kernel()
     if "OPENBLAS_CORETYPE=" not in text and "OPENBLAS_L2_SIZE=" not in text:
         return say(f"kernels       {text}")
-    ask = ("import numpy, threadpoolctl; print(next((i.get('architecture') for i in threadpoolctl.threadpool_info() "
-           "if i.get('user_api') == 'blas'), None))")
     env = {k: v for k, v in os.environ.items() if k not in CORE_VARS}
-    try:
-        own = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True,
-                             timeout=60).stdout.strip() or None
+    try:                                     # the same threads.kernel, in a Python without the override
+        own = subprocess.run([sys.executable, "-c", "from minifa.threads import kernel; print(kernel())"], env=env,
+                             capture_output=True, text=True, timeout=60).stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         own = None
-    same, committed = own and f", {own} kernels" in text, _committed_run().get("kernels")
-    say(f"kernels       {text}" + ("" if same or not own else
-        f"; OpenBLAS's own choice here: {own} kernels" + (f" (the committed report ran on {committed}: the same "
+    committed = _committed_run().get("kernels")
+    say(f"kernels       {text}" + ("" if not own or text.startswith(own) else
+        f"; OpenBLAS's own choice here: {own}" + (f" (the committed report ran on {committed} kernels: the same "
         f"kernels give its last bits)" if committed else "") + f"; for a reproduction on them or a timing: "
         f"env -u {' -u '.join(CORE_VARS)} python -m ..."))
 

@@ -134,12 +134,12 @@ def evaluate(net, X, y, batch_size=10_000, check=True):
     if check:
         X, y = checks.data(net, X, y)
     loss_sum, correct = 0.0, 0.0
-    for i in range(0, X.shape[-2], checks.whole("batch_size", batch_size)):
-        xb, yb = X[..., i:i + batch_size, :], y[..., i:i + batch_size]
-        with fast.per_network():        # each network's own products: its numbers are those it gets alone
+    with fast.per_network():            # each network's own products: its numbers are those it gets alone
+        for i in range(0, X.shape[-2], checks.whole("batch_size", batch_size)):
+            xb, yb = X[..., i:i + batch_size, :], y[..., i:i + batch_size]
             p = net.forward(xb, check=False)
-        loss_sum = loss_sum + net.loss(yb, check=False) * yb.shape[-1]
-        correct = correct + (xp.argmax(p, axis=-1) == yb).sum(axis=-1)
+            loss_sum = loss_sum + net.loss(yb, check=False) * yb.shape[-1]
+            correct = correct + (xp.argmax(p, axis=-1) == yb).sum(axis=-1)
     n = X.shape[-2]
     return backend.to_host(loss_sum / n).tolist(), backend.to_host(correct / n).tolist()
 

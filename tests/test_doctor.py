@@ -117,4 +117,4 @@ def test_with_the_kernels_forced_it_says_what_openblas_picks_by_itself():
     import json
     import re
     committed = re.search(r", (\w+) kernels", json.load(open(os.path.join(ROOT, "reproduction", "run.json")))["machine"])
-    assert committed and f"(the committed report ran on {committed.group(1)}: " in line, line   # read from run.json
+    assert committed and f"(the committed report ran on {committed.group(1)} kernels: " in line, line   # read from run.json
